@@ -1,0 +1,56 @@
+import { type FilterNode, isNode } from "./filter-node.js";
+import type { KnnNode } from "./knn-node.js";
+import type { ProjectionNode } from "./projection-node.js";
+
+/**
+ * Everything a `Query` or `VectorQuery` builder has recorded, as one frozen
+ * value. Builders replace their plan on every call; the executor reads it
+ * against one table snapshot. Nothing in a plan touches data, so plans can be
+ * inspected (`explainPlan`) and compared without a table.
+ *
+ * @internal
+ */
+export interface QueryPlan {
+  readonly kind: "QueryPlan";
+  /** Predicates joined with AND; empty for no filter. */
+  readonly filters: readonly FilterNode[];
+  /** Output columns; absent for all columns. */
+  readonly projection?: ProjectionNode;
+  /** Maximum rows (per query vector for a vector search); absent for no limit (10 for a vector search). */
+  readonly limit?: number;
+  /** Rows to skip before returning any (per query vector for a vector search). */
+  readonly offset: number;
+  readonly withRowId: boolean;
+  /** `fastSearch()`: skip un-indexed data. There are no indexes yet, so recorded only. */
+  readonly fastSearch: boolean;
+  /** Present for a vector search. */
+  readonly knn?: KnnNode;
+}
+
+/** The default `limit` of a vector search, as in LanceDB. */
+export const DEFAULT_VECTOR_LIMIT = 10;
+
+/** @internal */
+export const QueryPlan = Object.freeze({
+  is(node: unknown): node is QueryPlan {
+    return isNode(node, "QueryPlan");
+  },
+
+  create(): QueryPlan {
+    return Object.freeze({ kind: "QueryPlan", filters: Object.freeze([]), offset: 0, withRowId: false, fastSearch: false });
+  },
+
+  cloneWith(plan: QueryPlan, patch: Partial<Omit<QueryPlan, "kind">>): QueryPlan {
+    return Object.freeze({ ...plan, ...patch, kind: "QueryPlan" });
+  },
+
+  cloneWithFilter(plan: QueryPlan, filter: FilterNode): QueryPlan {
+    return Object.freeze({ ...plan, filters: Object.freeze([...plan.filters, filter]) });
+  },
+
+  /** The limit the executor applies: the plan's, or 10 for a vector search. */
+  effectiveLimit(plan: QueryPlan): number | undefined {
+    return plan.limit ?? (plan.knn ? DEFAULT_VECTOR_LIMIT : undefined);
+  },
+});
+

@@ -1,0 +1,264 @@
+import { createHash } from "node:crypto";
+import type { RecordBatch } from "apache-arrow";
+import { CommitConflictError, CorruptTableError, TableNotFoundError } from "../errors.js";
+import { decodeDeletionFile } from "./deletion-file.js";
+import { FragmentCache } from "./fragment-cache.js";
+import { decodeFragmentFile } from "./fragment-file.js";
+import { decodeManifest, encodeManifest, manifestPath, parseManifestName, type Manifest } from "./manifest.js";
+import { isObjectNotFound, type ObjectStore } from "./object-store.js";
+import type { FragmentSnapshot, TableSnapshot } from "./table-snapshot.js";
+
+/** A manifest about to be committed: everything but the version number and time, which the commit assigns. */
+export type ManifestDraft = Omit<Manifest, "version" | "timestamp">;
+
+/** What one attempt of a commit produces from the version it builds on. */
+export interface CommitAttempt {
+  readonly draft: ManifestDraft;
+  /** Files this attempt wrote that depend on the base version; removed if the attempt loses the race. */
+  readonly attemptFiles?: readonly string[];
+}
+
+/** Builds the next manifest from the latest committed one (undefined when the table has none yet). */
+export type BuildCommit = (base: Manifest | undefined) => Promise<CommitAttempt>;
+
+export interface CommitOptions {
+  /** How many times to rebuild on a lost race before failing. */
+  readonly maxAttempts?: number;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 64;
+
+/**
+ * One table's folder in an object store: finds the latest version, reads
+ * manifests and fragments (through a shared cache) and commits new versions with
+ * optimistic concurrency: build the next manifest from the latest, create it
+ * exclusively, and on a lost race rebuild from the new latest and try again.
+ */
+export class TableStorage {
+  private readonly manifests = new Map<number, Manifest>();
+  private readonly schemaKeys = new WeakMap<object, string>();
+  private knownLatest: number | undefined;
+
+  constructor(
+    readonly store: ObjectStore,
+    readonly tableName: string,
+    /** The table's folder inside the store, e.g. `docs.quiver`. */
+    readonly dir: string,
+    private readonly cache: FragmentCache,
+  ) {}
+
+  /** Highest committed version, or undefined when the table has no manifest (never created, or dropped). */
+  async latestVersion(): Promise<number | undefined> {
+    if (this.knownLatest !== undefined) {
+      // Cheap path: probe forward from the last version seen; a vanished folder means a drop.
+      let version = this.knownLatest;
+      if (!(await this.store.exists(`${this.dir}/${manifestPath(version)}`))) {
+        this.knownLatest = undefined;
+        return this.latestVersion();
+      }
+      while (await this.store.exists(`${this.dir}/${manifestPath(version + 1)}`)) version++;
+      this.knownLatest = version;
+      return version;
+    }
+    let latest: number | undefined;
+    for (const name of await this.store.list(`${this.dir}/_versions`)) {
+      const version = parseManifestName(name);
+      if (version !== undefined && (latest === undefined || version > latest)) latest = version;
+    }
+    this.knownLatest = latest;
+    return latest;
+  }
+
+  /** All committed versions, oldest first. */
+  async listVersions(): Promise<number[]> {
+    const versions: number[] = [];
+    for (const name of await this.store.list(`${this.dir}/_versions`)) {
+      const version = parseManifestName(name);
+      if (version !== undefined) versions.push(version);
+    }
+    return versions.sort((a, b) => a - b);
+  }
+
+  /** The manifest of `version`; TableNotFoundError if the table is gone, undefined if only that version is missing. */
+  async readManifest(version: number): Promise<Manifest | undefined> {
+    const cached = this.manifests.get(version);
+    if (cached) return cached;
+    const path = `${this.dir}/${manifestPath(version)}`;
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.store.read(path);
+    } catch (error) {
+      if (isObjectNotFound(error)) return undefined;
+      throw error;
+    }
+    let manifest: Manifest;
+    try {
+      manifest = decodeManifest(bytes);
+    } catch (error) {
+      throw new CorruptTableError(
+        `Table '${this.tableName}' has an unreadable manifest ${path}: ${(error as Error).message}. ` +
+          `Check out an earlier version with table.checkout(version - 1), or restore the file from a backup.`,
+        path,
+        "a Quiver manifest",
+        "unreadable bytes",
+        { cause: error },
+      );
+    }
+    this.manifests.set(version, manifest);
+    return manifest;
+  }
+
+  /** The latest manifest; TableNotFoundError if the table has none. */
+  async readLatest(): Promise<Manifest> {
+    const version = await this.latestVersion();
+    const manifest = version === undefined ? undefined : await this.readManifest(version);
+    if (!manifest) throw new TableNotFoundError(this.tableName);
+    return manifest;
+  }
+
+  /**
+   * Commits the manifest that `build` makes from the latest version. On a lost
+   * race, `build` runs again on the new latest, so an append always lands and a
+   * delete or update applies to the rows as they are then.
+   */
+  async commit(build: BuildCommit, options: CommitOptions = {}): Promise<Manifest> {
+    const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    for (let attempt = 1; ; attempt++) {
+      const latest = await this.latestVersion();
+      const base = latest === undefined ? undefined : await this.readManifest(latest);
+      const { draft, attemptFiles = [] } = await build(base);
+      const manifest: Manifest = Object.freeze({
+        ...draft,
+        version: (base?.version ?? 0) + 1,
+        timestamp: Date.now(),
+      });
+      let won: boolean;
+      try {
+        won = await this.store.putIfAbsent(`${this.dir}/${manifestPath(manifest.version)}`, encodeManifest(manifest));
+      } catch (error) {
+        await this.removeFiles(attemptFiles);
+        if (isObjectNotFound(error)) throw new TableNotFoundError(this.tableName, "it was dropped", { cause: error });
+        throw error;
+      }
+      if (won) {
+        this.manifests.set(manifest.version, manifest);
+        this.knownLatest = manifest.version;
+        return manifest;
+      }
+      await this.removeFiles(attemptFiles);
+      if (attempt >= maxAttempts) {
+        throw new CommitConflictError(
+          `Committing to table '${this.tableName}' failed: other writers committed first ${attempt} times in a row. ` +
+            `Retry the operation, or reduce the number of concurrent writers.`,
+          this.tableName,
+        );
+      }
+      // Back off a little, with jitter, so that racing writers spread out instead of colliding again.
+      const delay = Math.min(50, 1 + attempt * 2) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  /** The base of a commit that needs an existing table: TableNotFoundError when the table was dropped meanwhile. */
+  requireBase(base: Manifest | undefined): Manifest {
+    if (!base) throw new TableNotFoundError(this.tableName, "it was dropped");
+    return base;
+  }
+
+  /** Removes files of this table, ignoring missing ones. Paths are table-relative. */
+  async removeFiles(files: readonly string[]): Promise<void> {
+    await Promise.all(files.map((file) => this.store.remove(`${this.dir}/${file}`)));
+  }
+
+  /** A read-only view of `manifest` for the query engine. */
+  snapshot(manifest: Manifest): TableSnapshot {
+    const schemaKey = this.schemaKey(manifest);
+    const fragments: FragmentSnapshot[] = manifest.fragments.map((entry) => ({
+      id: entry.id,
+      physicalRows: entry.rows,
+      deletedRows: entry.deletion?.rows ?? 0,
+      load: () => this.loadFragment(entry.file, manifest, schemaKey),
+      deletionMask: () => (entry.deletion ? this.loadDeletionMask(entry.deletion.file, entry.rows) : Promise.resolve(null)),
+    }));
+    return Object.freeze({
+      tableName: this.tableName,
+      version: manifest.version,
+      schema: manifest.schema,
+      fragments: Object.freeze(fragments),
+    });
+  }
+
+  private schemaKey(manifest: Manifest): string {
+    let key = this.schemaKeys.get(manifest.schema);
+    if (key === undefined) {
+      // Fragments decoded for one schema can be shared by every version with an identical schema.
+      key = createHash("sha1").update(encodeManifest({ ...manifest, fragments: [], metadata: {} })).digest("hex");
+      this.schemaKeys.set(manifest.schema, key);
+    }
+    return key;
+  }
+
+  private async loadFragment(file: string, manifest: Manifest, schemaKey: string): Promise<RecordBatch> {
+    const key = `${this.store.location}/${this.dir}/${file}#${schemaKey}`;
+    const cached = this.cache.get<RecordBatch>(key);
+    if (cached) return cached;
+    const bytes = await this.readTableFile(file);
+    let batch: RecordBatch;
+    try {
+      batch = decodeFragmentFile(bytes, manifest.schema, file);
+    } catch (error) {
+      throw new CorruptTableError(
+        `Table '${this.tableName}' version ${manifest.version}: fragment file ${file} is unreadable: ${(error as Error).message}.`,
+        file,
+        "an Arrow IPC file",
+        "unreadable bytes",
+        { cause: error },
+      );
+    }
+    this.cache.set(key, batch, bytes.byteLength);
+    return batch;
+  }
+
+  private async loadDeletionMask(file: string, rows: number): Promise<Uint8Array> {
+    const key = `${this.store.location}/${this.dir}/${file}`;
+    const cached = this.cache.get<Uint8Array>(key);
+    if (cached) return cached;
+    const mask = decodeDeletionFile(await this.readTableFile(file), rows);
+    this.cache.set(key, mask, mask.byteLength);
+    return mask;
+  }
+
+  private async readTableFile(file: string): Promise<Uint8Array> {
+    try {
+      return await this.store.read(`${this.dir}/${file}`);
+    } catch (error) {
+      if (isObjectNotFound(error)) {
+        if ((await this.latestVersion()) === undefined) {
+          throw new TableNotFoundError(this.tableName, "it was dropped", { cause: error });
+        }
+        throw new CorruptTableError(
+          `Table '${this.tableName}' is missing its file ${file}, which its manifest lists. ` +
+            `It may have been removed by hand or by a cleanup of versions this handle still reads; ` +
+            `call table.checkoutLatest() and retry.`,
+          file,
+          "the file to exist",
+          "missing",
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Forgets one version's cached manifest (after cleanup removed it). */
+  forgetVersion(version: number): void {
+    this.manifests.delete(version);
+  }
+
+  /** Forgets cached versions (after the table was dropped or replaced by another of the same name). */
+  reset(): void {
+    this.manifests.clear();
+    this.knownLatest = undefined;
+    this.cache.evictPrefix(`${this.store.location}/${this.dir}/`);
+  }
+}

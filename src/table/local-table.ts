@@ -1,0 +1,602 @@
+import { Field, RecordBatch, Schema, Struct, Table as ArrowTable } from "apache-arrow";
+import { concatBatches } from "../arrow/concat-batches.js";
+import { adoptField, adoptSchema, isArrowField, isArrowSchema, toArrowTable, type IngestData } from "../arrow/index.js";
+import {
+  ColumnNotFoundError,
+  ConnectionClosedError,
+  InvalidArgumentError,
+  NotSupportedError,
+  ReadOnlyVersionError,
+  VersionNotFoundError,
+} from "../errors.js";
+import { checkColumns, evaluateExpression, parseExpression, parseFilter, type FilterExpr } from "../filter/index.js";
+import { Query } from "../query/query.js";
+import type { VectorQuery } from "../query/vector-query.js";
+import { countLiveRows, type Manifest } from "../storage/manifest.js";
+import type { TableSnapshot } from "../storage/table-snapshot.js";
+import type { TableStorage } from "../storage/table-storage.js";
+import { MergeInsertBuilder, type MergeClauses } from "./merge-insert-builder.js";
+import { Table, type IntoVector } from "./table.js";
+import type {
+  AddColumnsResult,
+  AddDataOptions,
+  AddResult,
+  AlterColumnsResult,
+  ColumnAlteration,
+  DeleteResult,
+  DropColumnsResult,
+  IntoSql,
+  MergeResult,
+  NewColumns,
+  OptimizeOptions,
+  OptimizeStats,
+  TableStatistics,
+  UpdateOptions,
+  UpdateResult,
+  Version,
+  WriteProgress,
+} from "./table-types.js";
+import { appendRows } from "./write/append-rows.js";
+import { cleanupVersions } from "./write/cleanup-versions.js";
+import { compactFragments, TARGET_ROWS_PER_FRAGMENT } from "./write/compact-fragments.js";
+import { deleteRows } from "./write/delete-rows.js";
+import { matchRows } from "./write/match-rows.js";
+import { mergeRows } from "./write/merge-rows.js";
+import { rewriteFragments } from "./write/rewrite-fragments.js";
+import { appendComputedColumns, reshapeBatch, resolveNewType } from "./write/schema-changes.js";
+import { literalUpdater, sqlUpdater } from "./write/update-values.js";
+import { updateRows } from "./write/update-rows.js";
+
+const SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * A table stored in a local folder or in memory. Reads always see the latest
+ * committed version (checked on every call, so writes by other handles and
+ * processes show up at once) unless the handle is pinned by `checkout`.
+ */
+export class LocalTable extends Table {
+  #open = true;
+  #pinned: number | undefined;
+
+  /** @internal */
+  constructor(private readonly storage: TableStorage) {
+    super();
+  }
+
+  get name(): string {
+    return this.storage.tableName;
+  }
+
+  /** @internal the name under which queries report errors. */
+  get tableName(): string {
+    return this.storage.tableName;
+  }
+
+  isOpen(): boolean {
+    return this.#open;
+  }
+
+  close(): void {
+    this.#open = false;
+  }
+
+  display(): string {
+    return `LocalTable(${this.name}, uri=${this.storage.store.location}/${this.storage.dir})`;
+  }
+
+  override toString(): string {
+    return this.display();
+  }
+
+  /** @internal the version the read path runs against. */
+  async snapshot(): Promise<TableSnapshot> {
+    return this.storage.snapshot(await this.current());
+  }
+
+  async schema(): Promise<Schema> {
+    return (await this.current()).schema;
+  }
+
+  async version(): Promise<number> {
+    return (await this.current()).version;
+  }
+
+  async add(data: IngestData, options: Partial<AddDataOptions> = {}): Promise<AddResult> {
+    this.checkWritable("add to");
+    const mode = options.mode ?? "append";
+    if (mode !== "append" && mode !== "overwrite") {
+      throw new InvalidArgumentError(
+        `add to table '${this.name}': mode must be "append" or "overwrite", got ${JSON.stringify(mode)}.`,
+        "mode",
+      );
+    }
+    const base = await this.storage.readLatest();
+    const table = toArrowTable(data, { schema: base.schema, table: this.name, operation: "add" });
+    const progress = progressReporter(options.progress, table.numRows);
+    const manifest = await appendRows(this.storage, base.schema, table.batches, {
+      mode,
+      onFileWritten: (file) => progress.written(file.rows),
+    });
+    progress.done();
+    return { version: manifest.version };
+  }
+
+  async countRows(filter?: string): Promise<number> {
+    const manifest = await this.current();
+    if (filter === undefined || filter === null) return countLiveRows(manifest);
+    const expr = this.parseFilterFor(filter, manifest.schema, "countRows");
+    let count = 0;
+    for (const fragment of this.storage.snapshot(manifest).fragments) {
+      count += (await matchRows(fragment, expr)).matched;
+    }
+    return count;
+  }
+
+  async delete(predicate: string): Promise<DeleteResult> {
+    this.checkWritable("delete from");
+    const base = await this.storage.readLatest();
+    const expr = this.parseFilterFor(predicate, base.schema, "delete");
+    const { manifest, deleted } = await deleteRows(this.storage, expr, predicate);
+    return { numDeletedRows: deleted, version: manifest.version };
+  }
+
+  async update(
+    optsOrUpdates:
+      | Map<string, string>
+      | Record<string, string>
+      | ({ values: Map<string, IntoSql> | Record<string, IntoSql> } & Partial<UpdateOptions>)
+      | ({ valuesSql: Map<string, string> | Record<string, string> } & Partial<UpdateOptions>),
+    options?: Partial<UpdateOptions>,
+  ): Promise<UpdateResult> {
+    this.checkWritable("update");
+    const { values, valuesSql, where } = splitUpdateArguments(this.name, optsOrUpdates, options);
+    const base = await this.storage.readLatest();
+    const schema = base.schema;
+    const filter = where === undefined ? undefined : this.parseFilterFor(where, schema, "update");
+    const assigned = [...(values ?? valuesSql)!.keys()];
+    if (assigned.length === 0) {
+      throw new InvalidArgumentError(`update on table '${this.name}': give at least one column to change.`, "values");
+    }
+    for (const column of assigned) this.requireColumn(schema, column, "update");
+    let updater;
+    if (values) {
+      updater = literalUpdater(schema, values, this.name);
+    } else {
+      const expressions = new Map<string, FilterExpr>();
+      for (const [column, sql] of valuesSql!) {
+        if (typeof sql !== "string") {
+          throw new InvalidArgumentError(
+            `update on table '${this.name}': valuesSql for column '${column}' must be an SQL string, got ${typeof sql}; ` +
+              `pass literal values with update({values: {...}}) instead.`,
+            "valuesSql",
+          );
+        }
+        const expr = parseExpression(sql);
+        checkColumns(expr, schema, { table: this.name, where: "update" });
+        expressions.set(column, expr);
+      }
+      updater = sqlUpdater(schema, expressions, this.name);
+    }
+    const { manifest, updated } = await updateRows(this.storage, filter, updater, where ? { predicate: where } : {});
+    return { rowsUpdated: updated, version: manifest.version };
+  }
+
+  mergeInsert(on: string | string[]): MergeInsertBuilder {
+    this.checkOpen();
+    const columns = typeof on === "string" ? [on] : on;
+    if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== "string" || c === "")) {
+      throw new InvalidArgumentError(
+        `mergeInsert on table '${this.name}' takes a key column name or a non-empty list of them, got ${JSON.stringify(on)}.`,
+        "on",
+      );
+    }
+    return new MergeInsertBuilder(columns, (clauses, data) => this.runMerge(clauses, data));
+  }
+
+  private async runMerge(clauses: MergeClauses, data: IngestData): Promise<MergeResult> {
+    this.checkWritable("mergeInsert into");
+    const base = await this.storage.readLatest();
+    const schema = base.schema;
+    for (const column of clauses.on) this.requireColumn(schema, column, "mergeInsert");
+    const source = toArrowTable(data, { schema, table: this.name, operation: "mergeInsert" });
+    const sourceBatch = concatBatches(schema, source.batches.length > 0 ? source.batches : []);
+    const pairSchema = new Schema([
+      new Field("target", new Struct(schema.fields), false),
+      new Field("source", new Struct(schema.fields), false),
+    ]);
+    const matchedWhere = clauses.whenMatchedUpdateAll?.where;
+    const bySourceWhere = clauses.whenNotMatchedBySourceDelete?.where;
+    const matchedCondition = matchedWhere ? this.parseFilterFor(matchedWhere, pairSchema, "whenMatchedUpdateAll") : undefined;
+    const bySourceCondition = bySourceWhere
+      ? this.parseFilterFor(bySourceWhere, schema, "whenNotMatchedBySourceDelete")
+      : undefined;
+    const { manifest, counts } = await mergeRows(
+      this.storage,
+      source.batches.length > 0 ? sourceBatch : emptyBatch(schema),
+      {
+        on: clauses.on,
+        whenMatchedUpdate: clauses.whenMatchedUpdateAll ? { condition: matchedCondition } : undefined,
+        whenNotMatchedInsert: clauses.whenNotMatchedInsertAll,
+        whenNotMatchedBySourceDelete: clauses.whenNotMatchedBySourceDelete ? { condition: bySourceCondition } : undefined,
+      },
+    );
+    return {
+      version: manifest.version,
+      numInsertedRows: counts.inserted,
+      numUpdatedRows: counts.updated,
+      numDeletedRows: counts.deleted,
+      numAttempts: counts.attempts,
+      numRows: source.numRows,
+    };
+  }
+
+  query(): Query {
+    this.checkOpen();
+    return new Query(this);
+  }
+
+  search(query: IntoVector | string, queryType?: string, _ftsColumns?: string | string[]): VectorQuery {
+    this.checkOpen();
+    if (typeof query === "string") {
+      throw new NotSupportedError(
+        `search("${query}") on table '${this.name}' is a text search, which needs an embedding function on the table ` +
+          `or a full-text index; neither exists in this version of Quiver yet. Search with a vector instead: table.search([0.1, ...]).`,
+      );
+    }
+    if (queryType !== undefined && queryType !== "auto" && queryType !== "vector") {
+      throw new InvalidArgumentError(
+        `search on table '${this.name}': a vector query cannot run as "${queryType}"; use "vector" or "auto".`,
+        "queryType",
+      );
+    }
+    return this.vectorSearch(query);
+  }
+
+  vectorSearch(vector: IntoVector): VectorQuery {
+    return this.query().nearestTo(vector);
+  }
+
+  async addColumns(newColumnTransforms: NewColumns): Promise<AddColumnsResult> {
+    this.checkWritable("add columns to");
+    const base = await this.storage.readLatest();
+    const computed = new Map<string, FilterExpr | null>();
+    const explicitFields = new Map<string, Field>();
+    for (const item of normalizeNewColumns(this.name, newColumnTransforms)) {
+      const name = item instanceof Field ? item.name : item.name;
+      if (typeof name !== "string" || name === "") {
+        throw new InvalidArgumentError(`addColumns on table '${this.name}': every new column needs a non-empty name.`, "name");
+      }
+      if (base.schema.fields.some((f) => f.name === name) || computed.has(name)) {
+        throw new InvalidArgumentError(
+          `addColumns on table '${this.name}': column '${name}' already exists; choose another name or drop it first.`,
+          "name",
+        );
+      }
+      if (item instanceof Field) {
+        if (!item.nullable) {
+          throw new InvalidArgumentError(
+            `addColumns on table '${this.name}': new column '${name}' must be nullable, because existing rows get null in it.`,
+            "name",
+          );
+        }
+        computed.set(name, null);
+        explicitFields.set(name, item);
+      } else {
+        if (typeof item.valueSql !== "string" || item.valueSql.trim() === "") {
+          throw new InvalidArgumentError(
+            `addColumns on table '${this.name}': column '${name}' needs valueSql, an SQL expression such as "price * 2".`,
+            "valueSql",
+          );
+        }
+        const expr = parseExpression(item.valueSql);
+        checkColumns(expr, base.schema, { table: this.name, where: "addColumns" });
+        computed.set(name, expr);
+      }
+    }
+    const manifest = await rewriteFragments(
+      this.storage,
+      (latest) => {
+        const probe = emptyBatch(latest.schema);
+        const added = [...computed].map(([name, expr]) => {
+          if (!expr) return explicitFields.get(name)!;
+          return new Field(name, evaluateExpression(expr, probe).type, true);
+        });
+        return new Schema([...latest.schema.fields, ...added], latest.schema.metadata);
+      },
+      (batch, schema) => appendComputedColumns(batch, schema, computed, this.name),
+      { operation: "addColumns", columns: [...computed.keys()].join(",") },
+    );
+    return { version: manifest.version };
+  }
+
+  async alterColumns(columnAlterations: ColumnAlteration[]): Promise<AlterColumnsResult> {
+    this.checkWritable("alter columns of");
+    if (!Array.isArray(columnAlterations) || columnAlterations.length === 0) {
+      throw new InvalidArgumentError(`alterColumns on table '${this.name}' takes a non-empty list of {path, rename?, dataType?, nullable?}.`, "columnAlterations");
+    }
+    const base = await this.storage.readLatest();
+    const byPath = new Map<string, ColumnAlteration>();
+    for (const alteration of columnAlterations) {
+      if (alteration.path?.includes(".")) {
+        throw new NotSupportedError(`alterColumns on table '${this.name}': nested column '${alteration.path}' cannot be altered yet; alter top-level columns.`);
+      }
+      const field = this.requireColumn(base.schema, alteration.path, "alterColumns");
+      if (alteration.nullable === false && field.nullable) {
+        throw new InvalidArgumentError(
+          `alterColumns on table '${this.name}': column '${field.name}' is nullable and cannot be made non-nullable.`,
+          "nullable",
+        );
+      }
+      if (alteration.dataType !== undefined) resolveNewType(this.name, field, alteration.dataType);
+      byPath.set(alteration.path, alteration);
+    }
+    const plan = (schema: Schema) => {
+      const fields = schema.fields.map((field) => {
+        const alteration = byPath.get(field.name);
+        if (!alteration) return field;
+        const type = alteration.dataType === undefined ? field.type : resolveNewType(this.name, field, alteration.dataType);
+        return new Field(alteration.rename ?? field.name, type, alteration.nullable ?? field.nullable, field.metadata);
+      });
+      const names = fields.map((f) => f.name);
+      const clash = names.find((n, i) => names.indexOf(n) !== i);
+      if (clash !== undefined) {
+        throw new InvalidArgumentError(
+          `alterColumns on table '${this.name}': renaming would give two columns the name '${clash}'; choose another name.`,
+          "rename",
+        );
+      }
+      return { schema: new Schema(fields, schema.metadata), oldNames: schema.fields.map((f) => f.name) };
+    };
+    plan(base.schema);
+    const manifest = await rewriteFragments(
+      this.storage,
+      (latest) => plan(latest.schema).schema,
+      (batch, schema) => reshapeBatch(batch, schema, plan(batch.schema).oldNames, this.name),
+      { operation: "alterColumns", columns: [...byPath.keys()].join(",") },
+    );
+    return { version: manifest.version };
+  }
+
+  async dropColumns(columnNames: string[]): Promise<DropColumnsResult> {
+    this.checkWritable("drop columns of");
+    if (!Array.isArray(columnNames) || columnNames.length === 0) {
+      throw new InvalidArgumentError(`dropColumns on table '${this.name}' takes a non-empty list of column names.`, "columnNames");
+    }
+    const check = (schema: Schema) => {
+      for (const name of columnNames) {
+        if (typeof name === "string" && name.includes(".")) {
+          throw new NotSupportedError(`dropColumns on table '${this.name}': nested column '${name}' cannot be dropped yet.`);
+        }
+        this.requireColumn(schema, name, "dropColumns");
+      }
+      const remaining = schema.fields.filter((f) => !columnNames.includes(f.name));
+      if (remaining.length === 0) {
+        throw new InvalidArgumentError(
+          `dropColumns on table '${this.name}': dropping ${columnNames.join(", ")} would leave no columns; drop the table instead.`,
+          "columnNames",
+        );
+      }
+      return new Schema(remaining, schema.metadata);
+    };
+    check(await this.schema());
+    // Files keep the dropped columns; readers take columns by name, so no data is rewritten.
+    const manifest = await this.storage.commit(async (latest) => {
+      const base = this.storage.requireBase(latest);
+      return {
+        draft: {
+          schema: check(base.schema),
+          fragments: base.fragments,
+          nextFragmentId: base.nextFragmentId,
+          metadata: { operation: "dropColumns", columns: columnNames.join(",") },
+        },
+      };
+    });
+    return { version: manifest.version };
+  }
+
+  async checkout(version: number | string): Promise<void> {
+    this.checkOpen();
+    if (typeof version === "string") {
+      throw new NotSupportedError(`checkout("${version}") on table '${this.name}': tags are not supported yet; check out a version number.`);
+    }
+    if (!Number.isInteger(version) || version < 1) {
+      throw new InvalidArgumentError(
+        `checkout on table '${this.name}' takes a version number (an integer from 1), got ${String(version)}.`,
+        "version",
+      );
+    }
+    const manifest = await this.storage.readManifest(version);
+    if (!manifest) throw new VersionNotFoundError(this.name, version, (await this.storage.readLatest()).version);
+    this.#pinned = version;
+  }
+
+  async checkoutLatest(): Promise<void> {
+    this.checkOpen();
+    this.#pinned = undefined;
+  }
+
+  async listVersions(): Promise<Version[]> {
+    this.checkOpen();
+    const versions: Version[] = [];
+    for (const number of await this.storage.listVersions()) {
+      const manifest = await this.storage.readManifest(number);
+      if (manifest) {
+        versions.push({ version: manifest.version, timestamp: new Date(manifest.timestamp), metadata: { ...manifest.metadata } });
+      }
+    }
+    return versions;
+  }
+
+  async restore(): Promise<void> {
+    this.checkOpen();
+    if (this.#pinned === undefined) return;
+    const target = await this.current();
+    await this.storage.commit(async (latest) => {
+      const base = this.storage.requireBase(latest);
+      return {
+        draft: {
+          schema: target.schema,
+          fragments: target.fragments,
+          // Ids only grow, so fragments written after the restored version never share an id with later ones.
+          nextFragmentId: Math.max(base.nextFragmentId, target.nextFragmentId),
+          metadata: { operation: "restore", restoredVersion: String(target.version) },
+        },
+      };
+    });
+    this.#pinned = undefined;
+  }
+
+  async optimize(options: Partial<OptimizeOptions> = {}): Promise<OptimizeStats> {
+    this.checkWritable("optimize");
+    const cleanupOlderThan = options.cleanupOlderThan ?? new Date(Date.now() - SEVEN_DAYS_MS);
+    if (!(cleanupOlderThan instanceof Date) || Number.isNaN(cleanupOlderThan.getTime())) {
+      throw new InvalidArgumentError(`optimize on table '${this.name}': cleanupOlderThan must be a valid Date.`, "cleanupOlderThan");
+    }
+    const { stats: compaction } = await compactFragments(this.storage);
+    const prune = await cleanupVersions(this.storage, cleanupOlderThan, options.deleteUnverified ?? false);
+    return { compaction, prune };
+  }
+
+  async toArrow(): Promise<ArrowTable> {
+    return this.query().toArrow();
+  }
+
+  async stats(): Promise<TableStatistics> {
+    const manifest = await this.current();
+    let totalBytes = 0;
+    for (const fragment of manifest.fragments) {
+      totalBytes += (await this.storage.store.size(`${this.storage.dir}/${fragment.file}`)) ?? 0;
+    }
+    const lengths = manifest.fragments.map((f) => f.rows - (f.deletion?.rows ?? 0)).sort((a, b) => a - b);
+    const at = (q: number) => (lengths.length === 0 ? 0 : lengths[Math.min(lengths.length - 1, Math.floor(q * lengths.length))]!);
+    return {
+      totalBytes,
+      numRows: countLiveRows(manifest),
+      numIndices: 0,
+      fragmentStats: {
+        numFragments: lengths.length,
+        numSmallFragments: lengths.filter((n) => n < TARGET_ROWS_PER_FRAGMENT).length,
+        lengths: {
+          min: lengths[0] ?? 0,
+          max: lengths[lengths.length - 1] ?? 0,
+          mean: lengths.length === 0 ? 0 : lengths.reduce((a, b) => a + b, 0) / lengths.length,
+          p25: at(0.25),
+          p50: at(0.5),
+          p75: at(0.75),
+          p99: at(0.99),
+        },
+      },
+    };
+  }
+
+  private async current(): Promise<Manifest> {
+    this.checkOpen();
+    if (this.#pinned === undefined) return this.storage.readLatest();
+    const manifest = await this.storage.readManifest(this.#pinned);
+    if (!manifest) throw new VersionNotFoundError(this.name, this.#pinned, (await this.storage.readLatest()).version);
+    return manifest;
+  }
+
+  private checkOpen(): void {
+    if (!this.#open) throw new ConnectionClosedError(`Table '${this.name}'`);
+  }
+
+  private checkWritable(operation: string): void {
+    this.checkOpen();
+    if (this.#pinned !== undefined) throw new ReadOnlyVersionError(this.name, this.#pinned, operation);
+  }
+
+  private parseFilterFor(filter: string, schema: Schema, where: string): FilterExpr {
+    if (typeof filter !== "string" || filter.trim() === "") {
+      throw new InvalidArgumentError(
+        `${where} on table '${this.name}' takes a non-empty SQL filter such as "id > 10", got ${JSON.stringify(filter)}.`,
+        "filter",
+      );
+    }
+    const expr = parseFilter(filter);
+    checkColumns(expr, schema, { table: this.name, where });
+    return expr;
+  }
+
+  private requireColumn(schema: Schema, name: string, where: string): Field {
+    const field = schema.fields.find((f) => f.name === name);
+    if (!field) throw new ColumnNotFoundError(String(name), schema.fields.map((f) => f.name), this.name, where);
+    return field;
+  }
+}
+
+function splitUpdateArguments(
+  table: string,
+  optsOrUpdates: unknown,
+  options: Partial<UpdateOptions> | undefined,
+): { values?: Map<string, unknown>; valuesSql?: Map<string, string>; where?: string } {
+  const toMap = <T>(value: unknown, argument: string): Map<string, T> => {
+    if (value instanceof Map) return new Map(value as Map<string, T>);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return new Map(Object.entries(value) as [string, T][]);
+    throw new InvalidArgumentError(`update on table '${table}': ${argument} must be an object or a Map of column to value.`, argument);
+  };
+  if (typeof optsOrUpdates !== "object" || optsOrUpdates === null) {
+    throw new InvalidArgumentError(
+      `update on table '${table}' takes {values, where?} or {valuesSql, where?}; got ${JSON.stringify(optsOrUpdates)}.`,
+      "update",
+    );
+  }
+  const record = optsOrUpdates as Record<string, unknown>;
+  const where = (record.where as string | undefined) ?? options?.where;
+  if (!(optsOrUpdates instanceof Map) && ("values" in record || "valuesSql" in record)) {
+    if ("values" in record && "valuesSql" in record) {
+      throw new InvalidArgumentError(`update on table '${table}': give either values or valuesSql, not both.`, "update");
+    }
+    return "values" in record
+      ? { values: toMap(record.values, "values"), where }
+      : { valuesSql: toMap<string>(record.valuesSql, "valuesSql"), where };
+  }
+  // The older form: update({column: "sql"}, {where}).
+  return { valuesSql: toMap<string>(optsOrUpdates, "updates"), where: options?.where };
+}
+
+function normalizeNewColumns(table: string, input: NewColumns): (Field | { name: string; valueSql: string })[] {
+  if (isArrowSchema(input)) return adoptSchema(input).fields;
+  if (isArrowField(input)) return [adoptField(input)];
+  if (Array.isArray(input) && input.length > 0) {
+    return input.map((item) => (isArrowField(item) ? adoptField(item) : (item as { name: string; valueSql: string })));
+  }
+  throw new InvalidArgumentError(
+    `addColumns on table '${table}' takes [{name, valueSql}], an Arrow Field, Field[] or Schema; got ${JSON.stringify(input)}.`,
+    "newColumnTransforms",
+  );
+}
+
+function emptyBatch(schema: Schema): RecordBatch {
+  return new ArrowTable(schema).batches[0] ?? new RecordBatch(schema);
+}
+
+function progressReporter(callback: ((progress: WriteProgress) => void) | undefined, totalRows: number) {
+  const started = performance.now();
+  let outputRows = 0;
+  const report = (done: boolean) => {
+    if (!callback) return;
+    try {
+      callback({
+        outputRows,
+        outputBytes: 0,
+        totalRows,
+        elapsedSeconds: (performance.now() - started) / 1000,
+        activeTasks: done ? 0 : 1,
+        totalTasks: 1,
+        done,
+      });
+    } catch {
+      // A progress callback must never abort a write (LanceDB ignores its errors too).
+    }
+  };
+  return {
+    written(rows: number) {
+      outputRows += rows;
+      report(false);
+    },
+    done() {
+      report(true);
+    },
+  };
+}
