@@ -23,7 +23,14 @@ export type QuiverErrorCode =
   | "VERSION_NOT_FOUND"
   | "READ_ONLY_VERSION"
   | "CONNECTION_CLOSED"
-  | "NOT_SUPPORTED";
+  | "NOT_SUPPORTED"
+  | "EMBEDDING_FAILED"
+  | "SECRET_IN_CONFIG"
+  | "EMBEDDING_FUNCTION_NOT_FOUND"
+  | "EMBEDDING_REGISTRY"
+  | "VARIABLE_NOT_SET"
+  | "EMBEDDING_METADATA"
+  | "ABORTED";
 
 export interface QuiverErrorOptions {
   cause?: unknown;
@@ -205,4 +212,155 @@ export function formatList(names: readonly string[]): string {
   const quoted = names.map((n) => `'${n}'`);
   if (quoted.length === 1) return quoted[0]!;
   return `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
+}
+
+// ---------------------------------------------------------------------------
+// Embedding management (src/embedding)
+
+/** Where and with what an embedding call failed; every field is optional context. */
+export interface EmbeddingErrorContext {
+  /** Registry name of the embedding function (or its class name when unregistered). */
+  provider: string;
+  /** The model the function was configured with, when it names one. */
+  model?: string | undefined;
+  /** HTTP status of the provider's answer, for remote providers. */
+  status?: number | undefined;
+  /** How many calls were made (1 = no retry). */
+  attempts?: number | undefined;
+  /** Whether retrying could help (false for 401/403, invalid input and programming errors). */
+  retryable?: boolean | undefined;
+  /** Milliseconds the provider asked to wait before retrying (`Retry-After`). */
+  retryAfterMs?: number | undefined;
+  /** The table being written or searched. */
+  table?: string | undefined;
+  /** The source or vector column being filled. */
+  column?: string | undefined;
+  /** 0-based row (of the data passed) at fault, when one row is. */
+  row?: number | undefined;
+  /** What was expected, e.g. "384 values". */
+  expected?: string | undefined;
+  /** What came back, e.g. "256 values". */
+  actual?: string | undefined;
+}
+
+/**
+ * An embedding function failed or returned something unusable: a provider
+ * error (with its HTTP `status`), too many retries, or output of the wrong
+ * count, width or with non-finite values. Nothing was written.
+ */
+export class EmbeddingError extends QuiverError {
+  readonly provider: string;
+  readonly model: string | undefined;
+  readonly status: number | undefined;
+  readonly attempts: number;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly table: string | undefined;
+  readonly column: string | undefined;
+  readonly row: number | undefined;
+  readonly expected: string | undefined;
+  readonly actual: string | undefined;
+
+  constructor(message: string, context: EmbeddingErrorContext, options?: QuiverErrorOptions) {
+    super(message, { ...options, code: "EMBEDDING_FAILED" });
+    this.provider = context.provider;
+    this.model = context.model;
+    this.status = context.status;
+    this.attempts = context.attempts ?? 1;
+    this.retryable = context.retryable ?? false;
+    this.retryAfterMs = context.retryAfterMs;
+    this.table = context.table;
+    this.column = context.column;
+    this.row = context.row;
+    this.expected = context.expected;
+    this.actual = context.actual;
+  }
+}
+
+/**
+ * A sensitive option (an API key, a token) was given as a literal value.
+ * Embedding configs are stored in the table's schema, so secrets must be
+ * passed as `$var:` references. The message never contains the value.
+ */
+export class SecretInConfigError extends QuiverError {
+  constructor(
+    readonly key: string,
+    readonly provider: string,
+  ) {
+    const variable = suggestVariableName(key);
+    super(
+      `The key "${key}" is sensitive and cannot be set directly. Please use the $var: syntax to set it. ` +
+        `Embedding function "${provider}" stores its options in the table's schema, so "${key}" must be a variable ` +
+        `reference: call getRegistry().setVar("${variable}", <your ${key}>) and pass { ${key}: "$var:${variable}" }.`,
+      { code: "SECRET_IN_CONFIG" },
+    );
+  }
+}
+
+/**
+ * A table's schema names an embedding function that is not registered in this
+ * process (or a function name is unknown to the registry).
+ */
+export class EmbeddingFunctionNotFoundError extends QuiverError {
+  constructor(
+    readonly functionName: string,
+    readonly available: readonly string[],
+    readonly context: { table?: string | undefined; vectorColumn?: string | undefined; operation?: string | undefined } = {},
+  ) {
+    const where = context.table ? ` (table '${context.table}'${context.vectorColumn ? `, column "${context.vectorColumn}"` : ""})` : "";
+    const doing = context.operation ? `${context.operation} needs ` : "";
+    super(
+      `Function "${functionName}" not found in registry${where}: ${doing}the embedding function "${functionName}", ` +
+        `which is not registered in this process; the registered names are ${formatList(available)}. ` +
+        `Import the module that defines it and register it under the same name, e.g. register("${functionName}")(MyFunction) ` +
+        `or @register("${functionName}") on the class, before writing or searching by text.`,
+      { code: "EMBEDDING_FUNCTION_NOT_FOUND" },
+    );
+  }
+}
+
+/** Misuse of the embedding-function registry: a duplicate name, an unregistered class, a bad variable name. */
+export class RegistryError extends QuiverError {
+  constructor(message: string, options?: QuiverErrorOptions) {
+    super(message, { ...options, code: "EMBEDDING_REGISTRY" });
+  }
+}
+
+/** A `$var:name` reference without default names a variable that is not set. */
+export class VariableNotSetError extends QuiverError {
+  constructor(
+    readonly variable: string,
+    readonly key: string | undefined,
+    readonly provider: string | undefined,
+  ) {
+    const option = key ? ` (option "${key}"${provider ? ` of embedding function "${provider}"` : ""})` : "";
+    super(
+      `Variable "${variable}" not found${option}: "$var:${variable}" has no default and the variable is not set in this process. ` +
+        `Call getRegistry().setVar("${variable}", value) before creating the function or opening the table, ` +
+        `or give a default as "$var:${variable}:<default>".`,
+      { code: "VARIABLE_NOT_SET" },
+    );
+  }
+}
+
+/** The `embedding_functions` schema metadata does not parse or contradicts itself. */
+export class EmbeddingMetadataError extends QuiverError {
+  constructor(message: string, options?: QuiverErrorOptions) {
+    super(message, { ...options, code: "EMBEDDING_METADATA" });
+  }
+}
+
+/** The operation was cancelled through its `AbortSignal`; nothing was written. The signal's reason is the `cause`. */
+export class OperationAbortedError extends QuiverError {
+  constructor(
+    readonly operation: string,
+    options?: QuiverErrorOptions,
+  ) {
+    super(`${operation} was aborted; nothing was written.`, { ...options, code: "ABORTED" });
+  }
+}
+
+/** "apiKey" -> "api_key": the variable name suggested in secret messages. */
+function suggestVariableName(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9_]/g, "_").toLowerCase() || "secret";
 }

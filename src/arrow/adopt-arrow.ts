@@ -105,8 +105,12 @@ type TypedArrayCtor = {
  * Int32Arrays of two slots per value; ours uses BigInt64Array: same bytes.
  * @internal
  */
-export function viewAs(ctor: TypedArrayCtor, view: ArrayBufferView | null | undefined): ArrayBufferView | undefined {
-  if (view === null || view === undefined) return undefined;
+export function viewAs(ctor: TypedArrayCtor, input: unknown): ArrayBufferView | undefined {
+  if (input === null || input === undefined) return undefined;
+  if (!ArrayBuffer.isView(input)) {
+    throw new InvalidArgumentError("an Arrow buffer is not a typed array; rebuild the data with apache-arrow", "data");
+  }
+  const view = input;
   if (view instanceof (ctor as unknown as typeof Uint8Array)) return view;
   const width = ctor.BYTES_PER_ELEMENT;
   if (view.byteOffset % width === 0 && view.byteLength % width === 0) {
@@ -200,7 +204,7 @@ function makeFloat(precision: number, source: ArrowDataTypeLike): DataType {
   }
 }
 
-function makeTimestamp(unit: number, timezone: string | null, source: ArrowDataTypeLike): DataType {
+function makeTimestamp(unit: number, timezone: string | undefined, source: ArrowDataTypeLike): DataType {
   switch (unit) {
     case 0:
       return new TimestampSecond(timezone);
@@ -345,7 +349,7 @@ export function adoptType(type: ArrowDataTypeLike): DataType {
     case Type.TimestampNanosecond: {
       const tz = param(type, "timezone");
       const unit = id === Type.Timestamp ? numberParam(type, "unit") : Type.TimestampSecond - id;
-      return makeTimestamp(unit, typeof tz === "string" && tz !== "" ? tz : null, type);
+      return makeTimestamp(unit, typeof tz === "string" && tz !== "" ? tz : undefined, type);
     }
     case Type.Duration:
       return makeDuration(numberParam(type, "unit"), type);

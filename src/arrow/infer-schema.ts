@@ -23,6 +23,7 @@ import {
   Schema,
   Struct,
   TimestampMillisecond,
+  Type,
   Uint16,
   Uint32,
   Uint64,
@@ -30,6 +31,7 @@ import {
   Utf8,
 } from "apache-arrow";
 import { InvalidArgumentError } from "../errors.js";
+import { isArrowData, isArrowVector } from "./is-arrow.js";
 import {
   describeType,
   describeValue,
@@ -95,6 +97,7 @@ export function isVectorColumnName(name: string): boolean {
 export function isStructValue(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   if (Array.isArray(value) || ArrayBuffer.isView(value)) return false;
+  if (isArrowVector(value) || isArrowData(value)) return false; // a column inside a cell: refused, not read as a struct
   return !(
     value instanceof Date ||
     value instanceof RegExp ||
@@ -185,8 +188,9 @@ class Inference {
     for (const key of Object.keys(value)) {
       const cell = value[key];
       if (cell === undefined) continue; // undefined counts as missing, as in LanceDB
-      const childPath = [...path, key];
       const existing = node.fields.get(key);
+      if (existing !== undefined && (cell === null || fitsAsIs(existing, cell))) continue;
+      const childPath = [...path, key];
       if (existing?.kind === "struct" && isStructValue(cell)) {
         this.mergeObject(existing, cell, childPath, row);
         continue;
@@ -317,13 +321,15 @@ class Inference {
 
   undecidable(path: readonly string[], node: UnknownNode) {
     const column = formatPath(path);
-    const seen = node.emptyArrayRow !== undefined ? "only empty arrays or nulls" : "only nulls";
+    const onlyNulls = node.emptyArrayRow === undefined;
     return schemaMismatch(this.ctx, {
       path,
       expected: "a value whose type can be inferred",
-      actual: seen,
-      problem: `has ${seen} in every row, so its type cannot be inferred (Failed to infer data type for field ${column})`,
-      fix: "pass a schema when creating the table, e.g. new Schema([new Field(\"" + column + "\", new Utf8(), true), ...])",
+      actual: onlyNulls ? "null in every row" : "only empty arrays or nulls",
+      problem:
+        `${onlyNulls ? "is null in every row" : "holds only empty arrays or nulls"}, so its type cannot be inferred ` +
+        `(Failed to infer data type for field ${column})`,
+      fix: `pass a schema when creating the table, e.g. new Schema([new Field("${column}", new Utf8(), true), ...])`,
     });
   }
 
@@ -338,6 +344,35 @@ class Inference {
     });
   }
 }
+
+/**
+ * A cheap check that `value` adds nothing to `node` (the common case: the same
+ * primitive kind again, or a number array of the same length in a vector column).
+ */
+function fitsAsIs(node: Node, value: unknown): boolean {
+  switch (node.kind) {
+    case "leaf": {
+      const kind = typeof value;
+      return kind !== "object" && kind !== "function" && kind !== "symbol" && node.type.typeId === PRIMITIVE_TYPE_IDS[kind];
+    }
+    case "vector":
+      return (
+        Array.isArray(value) &&
+        value.length === node.length &&
+        typeof value[0] === "number" &&
+        DataType.isFloat(node.element)
+      );
+    default:
+      return false;
+  }
+}
+
+const PRIMITIVE_TYPE_IDS: Readonly<Record<string, Type | undefined>> = {
+  number: Type.Float,
+  bigint: Type.Int,
+  string: Type.Utf8,
+  boolean: Type.Bool,
+};
 
 function isNumeric(type: DataType): boolean {
   return DataType.isFloat(type) || DataType.isInt(type);

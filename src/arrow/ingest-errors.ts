@@ -245,6 +245,30 @@ export function nonFiniteInVector(
 }
 
 /**
+ * A finite number too large for the vector column's float type.
+ * @internal
+ */
+export function vectorValueTooLarge(
+  ctx: IngestContext,
+  path: readonly string[],
+  row: number,
+  position: number,
+  value: number,
+  element: DataType,
+): SchemaMismatchError {
+  return schemaMismatch(ctx, {
+    path,
+    row,
+    expected: `finite ${describeType(element)} values`,
+    actual: String(value),
+    problem:
+      `takes ${describeType(element)} vectors and row ${row} has ${value} at position ${position}, ` +
+      `too large for ${describeType(element)}`,
+    fix: "normalise the vector, or store it in a float32 or float64 vector column",
+  });
+}
+
+/**
  * A null element inside a vector (the row itself is not null).
  * @internal
  */

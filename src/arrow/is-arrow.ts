@@ -42,10 +42,11 @@ export interface ArrowDataLike {
   readonly offset: number;
   readonly length: number;
   readonly nullCount: number;
-  readonly values?: ArrayBufferView | null;
-  readonly valueOffsets?: ArrayBufferView | null;
+  /** A typed array in every apache-arrow copy; typed loosely because apache-arrow's own typings vary by type. */
+  readonly values?: unknown;
+  readonly valueOffsets?: unknown;
   readonly nullBitmap?: Uint8Array | null;
-  readonly typeIds?: ArrayBufferView | null;
+  readonly typeIds?: unknown;
   readonly children: readonly ArrowDataLike[];
   readonly dictionary?: ArrowVectorLike | null;
 }
@@ -62,6 +63,9 @@ export interface RecordBatchLike {
   readonly schema: ArrowSchemaLike;
   readonly data: ArrowDataLike;
 }
+
+/** LanceDB's name for a schema from any copy of apache-arrow (`SchemaLike` in `@lancedb/lancedb`). */
+export type SchemaLike = ArrowSchemaLike;
 
 /** An Arrow table from any copy of apache-arrow: a schema and its record batches. */
 export interface ArrowTableLike {
@@ -96,7 +100,8 @@ function isMetadata(value: unknown): boolean {
 export function isArrowDataType(value: unknown): value is ArrowDataTypeLike {
   if (!isObject(value)) return false;
   if (hasBrand(value, "DataType")) return true;
-  return typeof value.typeId === "number" && TYPE_IDS.has(value.typeId);
+  // Fields, Data and Vectors also expose a typeId, but they carry their type in `type`.
+  return typeof value.typeId === "number" && TYPE_IDS.has(value.typeId) && !isObject(value.type);
 }
 
 /** True for an Arrow field (name, type, nullable) from any copy of apache-arrow. */

@@ -21,6 +21,8 @@ export interface TopKRequest {
   readonly lower?: number;
   readonly upper?: number;
   readonly kernel: DistanceKernel;
+  /** Overrides {@link GATHER_FRACTION} (for tests and tuning). */
+  readonly gatherFraction?: number;
 }
 
 /** Up to k rows per query, ascending by (distance, row offset). */
@@ -53,7 +55,7 @@ export function searchTopK(request: TopKRequest): TopKHits[] {
   let exclude = request.exclude;
   let excludedCount = request.excludedCount;
   let rowMap: Uint32Array | null = null;
-  if (exclude !== null && excludedCount > rows * GATHER_FRACTION) {
+  if (exclude !== null && excludedCount > rows * (request.gatherFraction ?? GATHER_FRACTION)) {
     rowMap = new Uint32Array(live);
     dataset = gatherRows(request.dataset, dims, exclude, rowMap);
     searched = live;
@@ -133,9 +135,27 @@ function pickQueries(queries: Float32Array, dims: number, picks: readonly number
   return out;
 }
 
-/** Copies the vectors of the rows not excluded into a new block; `rowMap` receives their offsets. */
+/** Largest scratch block kept between searches (bytes); bigger gathers allocate and release their own. */
+const MAX_KEPT_SCRATCH = 32 * 1024 * 1024;
+let scratch: Float32Array | null = null;
+
+/**
+ * A block of exactly `length` floats at byte 0 of its buffer, reused across
+ * searches so that repeated filtered queries do not fault in fresh pages.
+ * Safe to share: it is filled and searched synchronously, with no await in
+ * between.
+ */
+function scratchBlock(length: number): Float32Array {
+  if (length * 4 > MAX_KEPT_SCRATCH) return new Float32Array(length);
+  if (scratch === null || scratch.length < length) {
+    scratch = new Float32Array(Math.min(MAX_KEPT_SCRATCH / 4, Math.max(length, Math.ceil((scratch?.length ?? 0) * 1.5))));
+  }
+  return length === scratch.length ? scratch : new Float32Array(scratch.buffer, 0, length);
+}
+
+/** Copies the vectors of the rows not excluded into one block; `rowMap` receives their offsets. */
 function gatherRows(dataset: Float32Array, dims: number, exclude: Uint8Array, rowMap: Uint32Array): Float32Array {
-  const out = new Float32Array(rowMap.length * dims);
+  const out = scratchBlock(rowMap.length * dims);
   let at = 0;
   const rows = exclude.length;
   let r = 0;
@@ -143,10 +163,10 @@ function gatherRows(dataset: Float32Array, dims: number, exclude: Uint8Array, ro
     while (r < rows && exclude[r] === 1) r++;
     const start = r;
     while (r < rows && exclude[r] !== 1) r++;
-    if (r > start) {
-      out.set(dataset.subarray(start * dims, r * dims), at * dims);
-      for (let i = start; i < r; i++) rowMap[at++] = i;
-    }
+    if (r === start) continue;
+    // One native copy per run (measured faster than an element loop even for one-row runs).
+    out.set(dataset.subarray(start * dims, r * dims), at * dims);
+    for (let i = start; i < r; i++) rowMap[at++] = i;
   }
   return out;
 }

@@ -10,6 +10,7 @@ import {
   Uint64,
   makeBuilder,
   makeData,
+  util,
 } from "apache-arrow";
 import { ColumnNotFoundError, QuiverError } from "../errors.js";
 import { checkColumns, evaluateExpression, type FilterExpr } from "../filter/index.js";
@@ -45,8 +46,6 @@ export interface RowSource {
 export interface Projection {
   readonly outputs: readonly OutputColumn[];
   readonly schema: Schema;
-  /** Table columns the output reads (the only ones gathered for vector-search results). */
-  readonly usesExpressions: boolean;
 }
 
 const ROW_ID_FIELD = new Field(ROW_ID, new Uint64(), true);
@@ -73,7 +72,6 @@ export function resolveProjection(plan: QueryPlan, schema: Schema, tableName: st
     ...(schema.fields.some((f) => f.name === ROW_ID) ? [] : [ROW_ID_FIELD]),
     ...(isVector && !schema.fields.some((f) => f.name === DISTANCE) ? [DISTANCE_FIELD] : []),
   ]);
-  let usesExpressions = false;
 
   const byName = (name: string): OutputColumn | undefined => {
     const index = schema.fields.findIndex((f) => f.name === name);
@@ -100,7 +98,6 @@ export function resolveProjection(plan: QueryPlan, schema: Schema, tableName: st
         continue;
       }
       checkColumns(column.expr, evalSchema, { table: tableName, where: `select '${column.alias}'` });
-      usesExpressions = true;
       const type = expressionType(column.expr, evalSchema, column.sql, tableName);
       outputs.push({ kind: "expression", expr: column.expr, sql: column.sql, field: new Field(column.alias, type, true) });
     }
@@ -112,7 +109,7 @@ export function resolveProjection(plan: QueryPlan, schema: Schema, tableName: st
   if (plan.withRowId && !outputs.some((o) => o.kind === "rowId") && !listed.has(ROW_ID)) {
     outputs.push({ kind: "rowId", field: ROW_ID_FIELD });
   }
-  return { outputs, schema: new Schema(outputs.map((o) => o.field)), usesExpressions };
+  return { outputs, schema: new Schema(outputs.map((o) => o.field)) };
 }
 
 function renameField(field: Field, name: string): Field {
@@ -159,7 +156,7 @@ export function projectRows(projection: Projection, tableSchema: Schema, rows: R
           chunks.length === 1
             ? chunks[0]!
             : takeRows(vector.type, chunks, chunkRefs(chunks));
-        if (!data.type.compareTo(output.field.type) || data.length !== rows.length) {
+        if (!util.compareTypes(data.type, output.field.type) || data.length !== rows.length) {
           throw new QuiverError(
             `select: the expression '${output.sql}' gave ${data.length} values of type ${String(data.type)} ` +
               `where ${rows.length} values of type ${String(output.field.type)} were expected.`,

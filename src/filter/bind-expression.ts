@@ -99,13 +99,14 @@ function canCast(from: ValueType, to: ValueType): boolean {
 }
 
 class Binder {
-  private readonly filterText: string;
-
   constructor(
-    root: FilterExpr,
+    private readonly root: FilterExpr,
     private readonly schema: Schema,
-  ) {
-    this.filterText = formatFilter(root);
+  ) {}
+
+  /** The filter as text, for messages only: printing it on every bind would cost each batch. */
+  private get filterText(): string {
+    return formatFilter(this.root);
   }
 
   bind(expr: FilterExpr): BoundExpr {
@@ -374,11 +375,17 @@ class Binder {
   private compareError(left: BoundExpr, right: BoundExpr): QuiverError {
     if (left.type === "other") return this.unsupported(left);
     if (right.type === "other") return this.unsupported(right);
+    const quoted = [left, right].find((n): n is BoundConst => n.kind === "const" && n.fromDoubleQuoted === true);
+    const quotedHint =
+      quoted === undefined
+        ? ""
+        : ` "${String(quoted.value)}" is read as a string because no column has that name;` +
+          ` quote column names with backticks, as in \`${String(quoted.value)}\`.`;
     const literal = right.kind === "const" ? right : left.kind === "const" ? left : undefined;
     const target = literal === right ? left : right;
     if (literal === undefined || target.kind === "const") {
       return this.error(
-        `cannot compare ${describeOperand(left)} with ${describeOperand(right)}; convert one side with CAST(value AS type).`,
+        `cannot compare ${describeOperand(left)} with ${describeOperand(right)}; convert one side with CAST(value AS type).${quotedHint}`,
         left,
       );
     }
@@ -405,13 +412,8 @@ class Binder {
       default:
         hint = `${subject} holds timestamps: write the literal as 'YYYY-MM-DD HH:MM:SS' or TIMESTAMP 'YYYY-MM-DD HH:MM:SS'.`;
     }
-    if (literal.fromDoubleQuoted) {
-      hint +=
-        ` "${String(literal.value)}" is read as a string because no column has that name;` +
-        ` quote column names with backticks, as in \`${String(literal.value)}\`.`;
-    }
     return this.error(
-      `Received literal ${describeLiteral(literal)} and could not convert to literal of type '${typeNameOf(target)}'. ${hint}`,
+      `Received literal ${describeLiteral(literal)} and could not convert to literal of type '${typeNameOf(target)}'. ${hint}${quotedHint}`,
       target,
     );
   }

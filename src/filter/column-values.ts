@@ -65,7 +65,7 @@ export interface VectorValues {
 export type ColumnValues = ScalarValues | NumberValues | BigIntValues | StringValues | BoolValues | VectorValues;
 
 export function scalarValues(type: ValueType, value: Scalar): ScalarValues {
-  return { form: "scalar", type: value === null ? type : type, value };
+  return { form: "scalar", type, value };
 }
 
 /** The three-valued code of a boolean scalar. */

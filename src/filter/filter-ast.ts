@@ -23,18 +23,21 @@ export interface FloatLiteral {
   readonly value: number;
 }
 
+/** A single-quoted string literal. */
 export interface StringLiteral {
   readonly kind: "literal";
   readonly type: "string";
   readonly value: string;
 }
 
+/** TRUE or FALSE. */
 export interface BooleanLiteral {
   readonly kind: "literal";
   readonly type: "boolean";
   readonly value: boolean;
 }
 
+/** SQL NULL. */
 export interface NullLiteral {
   readonly kind: "literal";
   readonly type: "null";
@@ -55,6 +58,7 @@ export interface TimestampLiteral {
   readonly value: bigint;
 }
 
+/** Any literal; `type` tells which. */
 export type LiteralNode =
   | IntegerLiteral
   | FloatLiteral
@@ -72,20 +76,26 @@ export interface ColumnRef {
   readonly quoting: readonly IdentifierQuoting[];
 }
 
+/** NOT, or arithmetic negation. */
 export type UnaryOp = "not" | "-";
 
+/** `NOT operand` or `-operand`. */
 export interface UnaryNode {
   readonly kind: "unary";
   readonly op: UnaryOp;
   readonly operand: FilterExpr;
 }
 
+/** Arithmetic operators; `/` on two integers truncates, as in DataFusion. */
 export type ArithmeticOp = "+" | "-" | "*" | "/" | "%";
+/** Comparison operators. */
 export type ComparisonOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
+/** Logical connectives. */
 export type LogicalOp = "and" | "or";
 /** `||` is string concatenation. `<>` and `==` are parsed as `!=` and `=`. */
 export type BinaryOp = ArithmeticOp | ComparisonOp | LogicalOp | "||";
 
+/** A binary operation. */
 export interface BinaryNode {
   readonly kind: "binary";
   readonly op: BinaryOp;
@@ -136,6 +146,7 @@ export interface LikeNode {
   readonly escape: string;
 }
 
+/** Target types of CAST; SQL names such as BIGINT or VARCHAR map onto these. */
 export type CastType = "boolean" | "integer" | "float" | "string" | "date" | "timestamp";
 
 /** `CAST(operand AS type)`. */
@@ -147,8 +158,10 @@ export interface CastNode {
 
 /** The functions the language knows; aliases (`char_length`) are parsed to these names. */
 export const FUNCTION_NAMES = ["abs", "coalesce", "length", "lower", "round", "upper"] as const;
+/** A built-in function name. */
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
+/** A call of a built-in function. */
 export interface CallNode {
   readonly kind: "call";
   readonly name: FunctionName;
@@ -179,18 +192,22 @@ export function createIntegerLiteral(value: bigint | number): IntegerLiteral {
   return Object.freeze({ kind: "literal", type: "integer", value: big });
 }
 
+/** A float literal node. */
 export function createFloatLiteral(value: number): FloatLiteral {
   return Object.freeze({ kind: "literal", type: "float", value });
 }
 
+/** A string literal node (the value without quotes). */
 export function createStringLiteral(value: string): StringLiteral {
   return Object.freeze({ kind: "literal", type: "string", value });
 }
 
+/** TRUE or FALSE. */
 export function createBooleanLiteral(value: boolean): BooleanLiteral {
   return Object.freeze({ kind: "literal", type: "boolean", value });
 }
 
+/** SQL NULL. */
 export function createNullLiteral(): NullLiteral {
   return Object.freeze({ kind: "literal", type: "null", value: null });
 }
@@ -213,36 +230,44 @@ export function createColumnRef(path: readonly string[], quoting?: readonly Iden
   return Object.freeze({ kind: "column", path: Object.freeze([...path]), quoting: Object.freeze([...marks]) });
 }
 
+/** `NOT operand` or `-operand`. */
 export function createUnary(op: UnaryOp, operand: FilterExpr): UnaryNode {
   return Object.freeze({ kind: "unary", op, operand });
 }
 
+/** `left op right`: arithmetic, comparison, AND / OR or `||`. */
 export function createBinary(op: BinaryOp, left: FilterExpr, right: FilterExpr): BinaryNode {
   return Object.freeze({ kind: "binary", op, left, right });
 }
 
+/** `operand [NOT] IN (list)`. */
 export function createInList(operand: FilterExpr, list: readonly FilterExpr[], negated = false): InListNode {
   return Object.freeze({ kind: "in", operand, list: Object.freeze([...list]), negated });
 }
 
+/** `operand [NOT] BETWEEN low AND high`. */
 export function createBetween(operand: FilterExpr, low: FilterExpr, high: FilterExpr, negated = false): BetweenNode {
   return Object.freeze({ kind: "between", operand, low, high, negated });
 }
 
+/** `operand IS [NOT] NULL`. */
 export function createIsNull(operand: FilterExpr, negated = false): IsNullNode {
   return Object.freeze({ kind: "isNull", operand, negated });
 }
 
+/** `operand IS [NOT] TRUE|FALSE`. */
 export function createIsBoolean(operand: FilterExpr, value: boolean, negated = false): IsBooleanNode {
   return Object.freeze({ kind: "isBoolean", operand, value, negated });
 }
 
+/** Options of {@link createLike}. */
 export interface LikeOptions {
   negated?: boolean;
   caseInsensitive?: boolean;
   escape?: string;
 }
 
+/** `operand [NOT] LIKE|ILIKE pattern [ESCAPE c]`; the escape defaults to a backslash. */
 export function createLike(operand: FilterExpr, pattern: FilterExpr, options: LikeOptions = {}): LikeNode {
   const escape = options.escape ?? "\\";
   if ([...escape].length !== 1) throw new RangeError("a LIKE escape must be exactly one character");
@@ -256,10 +281,12 @@ export function createLike(operand: FilterExpr, pattern: FilterExpr, options: Li
   });
 }
 
+/** `CAST(operand AS to)`. */
 export function createCast(operand: FilterExpr, to: CastType): CastNode {
   return Object.freeze({ kind: "cast", operand, to });
 }
 
+/** A call of a built-in function. */
 export function createCall(name: FunctionName, args: readonly FilterExpr[]): CallNode {
   return Object.freeze({ kind: "call", name, args: Object.freeze([...args]) });
 }

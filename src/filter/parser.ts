@@ -95,7 +95,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 /**
  * Parses a filter as passed to `where()`, `delete()`, `update({where})` or
  * `countRows()`. Throws `FilterSyntaxError` (code `FILTER_SYNTAX`) with the
- * position and token of the first error.
+ * 0-based position (in UTF-16 code units) and the token of the first error.
  *
  * @example parseFilter("price BETWEEN 10 AND 20 AND NOT archived")
  */

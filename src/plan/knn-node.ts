@@ -28,7 +28,7 @@ export interface QueryVectorDeferred {
   readonly kind: "QueryVectorDeferred";
   /** What the vector will be, for `explainPlan` ("embedding of 'red shoes'"). */
   readonly description: string;
-  readonly resolve: () => Promise<unknown>;
+  readonly resolve: () => Promise<Float32Array>;
 }
 
 /** @internal */
@@ -92,7 +92,7 @@ export const KnnNode = Object.freeze({
     return Object.freeze({ kind: "QueryVectorLiteral", values });
   },
 
-  createDeferred(description: string, resolve: () => Promise<unknown>): QueryVectorDeferred {
+  createDeferred(description: string, resolve: () => Promise<Float32Array>): QueryVectorDeferred {
     return Object.freeze({ kind: "QueryVectorDeferred", description, resolve });
   },
 });

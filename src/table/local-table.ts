@@ -1,4 +1,4 @@
-import { Field, RecordBatch, Schema, Struct, Table as ArrowTable } from "apache-arrow";
+import { Field, Schema, Struct, Table as ArrowTable } from "apache-arrow";
 import { concatBatches } from "../arrow/concat-batches.js";
 import { adoptField, adoptSchema, isArrowField, isArrowSchema, toArrowTable, type IngestData } from "../arrow/index.js";
 import {
@@ -10,6 +10,7 @@ import {
   VersionNotFoundError,
 } from "../errors.js";
 import { checkColumns, evaluateExpression, parseExpression, parseFilter, type FilterExpr } from "../filter/index.js";
+import { emptyBatch } from "../exec/project.js";
 import { Query } from "../query/query.js";
 import type { VectorQuery } from "../query/vector-query.js";
 import { countLiveRows, type Manifest } from "../storage/manifest.js";
@@ -567,9 +568,6 @@ function normalizeNewColumns(table: string, input: NewColumns): (Field | { name:
   );
 }
 
-function emptyBatch(schema: Schema): RecordBatch {
-  return new ArrowTable(schema).batches[0] ?? new RecordBatch(schema);
-}
 
 function progressReporter(callback: ((progress: WriteProgress) => void) | undefined, totalRows: number) {
   const started = performance.now();

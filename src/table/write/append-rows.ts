@@ -1,3 +1,4 @@
+import { sameType } from "../../arrow/same-type.js";
 import type { RecordBatch, Schema } from "apache-arrow";
 import { CommitConflictError } from "../../errors.js";
 import type { Manifest } from "../../storage/manifest.js";
@@ -60,7 +61,7 @@ export function sameSchema(a: Schema, b: Schema): boolean {
   for (let i = 0; i < a.fields.length; i++) {
     const x = a.fields[i]!;
     const y = b.fields[i]!;
-    if (x.name !== y.name || x.nullable !== y.nullable || !x.type.compareTo(y.type)) return false;
+    if (x.name !== y.name || x.nullable !== y.nullable || !sameType(x.type, y.type)) return false;
   }
   if (a.metadata.size !== b.metadata.size) return false;
   for (const [key, value] of a.metadata) if (b.metadata.get(key) !== value) return false;

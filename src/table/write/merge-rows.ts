@@ -149,17 +149,17 @@ export async function mergeRows(
 
 /** A batch with two struct columns, `target` and `source`, one row per matched pair, for conditions. */
 function pairBatch(target: RecordBatch, source: RecordBatch, targetRows: number[], sourceRows: number[]): RecordBatch {
-  const t = takeRows(target, targetRows);
-  const s = takeRows(source, sourceRows);
-  const targetType = new Struct(target.schema.fields);
-  const sourceType = new Struct(source.schema.fields);
-  const fields = [new Field("target", targetType, false), new Field("source", sourceType, false)];
-  const children = [
-    makeData({ type: targetType, length: t.numRows, nullCount: 0, children: t.data.children }),
-    makeData({ type: sourceType, length: s.numRows, nullCount: 0, children: s.data.children }),
-  ];
-  const schema = new Schema(fields);
-  return new RecordBatch(schema, makeData({ type: new Struct(fields), length: t.numRows, nullCount: 0, children }));
+  const side = (batch: RecordBatch, rows: number[]) => {
+    const refs = { sources: null, rows: Uint32Array.from(rows) };
+    const type = new Struct(batch.schema.fields);
+    const children = batch.schema.fields.map((field, i) => takeRows(field.type, [batch.data.children[i]!], refs));
+    return { type, data: makeData({ type, length: rows.length, nullCount: 0, children }) };
+  };
+  const t = side(target, targetRows);
+  const s = side(source, sourceRows);
+  const fields = [new Field("target", t.type, false), new Field("source", s.type, false)];
+  const data = makeData({ type: new Struct(fields), length: targetRows.length, nullCount: 0, children: [t.data, s.data] });
+  return new RecordBatch(new Schema(fields), data);
 }
 
 function formatKey(key: unknown): string {

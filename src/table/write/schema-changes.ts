@@ -1,3 +1,4 @@
+import { sameType } from "../../arrow/same-type.js";
 import {
   Binary,
   Bool,
@@ -98,7 +99,7 @@ export function resolveNewType(table: string, field: Field, dataType: string | D
       "dataType",
     );
   }
-  if (field.type.typeId === Type.FixedSizeList && !type.compareTo(field.type)) {
+  if (field.type.typeId === Type.FixedSizeList && !sameType(type, field.type)) {
     const child = (type as unknown as { children: Field[] }).children[0]!.type;
     if (child.typeId !== Type.Float) {
       throw new NotSupportedError(`alterColumns on table '${table}': vector column '${field.name}' can only change its float width.`);
@@ -116,7 +117,7 @@ export function reshapeBatch(
 ): RecordBatch {
   const children = schema.fields.map((field, i) => {
     const old = batch.getChild(oldNames[i]!)!;
-    if (old.type.compareTo(field.type)) return old.data.length === 1 ? old.data[0]! : castToField(old, field, table, "alterColumns");
+    if (sameType(old.type, field.type)) return old.data.length === 1 ? old.data[0]! : castToField(old, field, table, "alterColumns");
     return castToField(old, field, table, "alterColumns");
   });
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: batch.numRows, nullCount: 0, children }));

@@ -1,3 +1,4 @@
+import { sameType } from "../../arrow/same-type.js";
 import { Field, Schema, type RecordBatch, type Vector } from "apache-arrow";
 import { concatData } from "../../arrow/concat-batches.js";
 import { toArrowTable } from "../../arrow/index.js";
@@ -52,7 +53,7 @@ export function sqlUpdater(
 
 /** Converts a computed vector to a field's type, through the ingest checks when the types differ. */
 export function castToField(vector: Vector, field: Field, table: string, operation: string) {
-  if (vector.type.compareTo(field.type) && vector.data.length === 1) return vector.data[0]!;
+  if (sameType(vector.type, field.type) && vector.data.length === 1) return vector.data[0]!;
   const rows: Record<string, unknown>[] = new Array(vector.length);
   const integer64 = field.type.typeId === 2 && (field.type as { bitWidth?: number }).bitWidth === 64;
   for (let i = 0; i < vector.length; i++) {

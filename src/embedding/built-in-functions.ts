@@ -1,0 +1,21 @@
+/**
+ * The catalogue of built-in providers: registry name -> loader of the class.
+ * The registry consults it when a name is not registered, so a table reopened
+ * in a fresh process finds a built-in provider without any import. Importing a
+ * provider's module registers nothing; heavy providers (local models) will load
+ * their module with a dynamic `import()` here.
+ *
+ * @internal
+ * @module
+ */
+
+import type { EmbeddingFunction } from "./embedding-function.js";
+import { HASHING_FUNCTION_NAME, HashingEmbeddingFunction } from "./providers/hashing.js";
+
+/** Loads a built-in provider class (synchronously when its module is light). @internal */
+export type BuiltInLoader = () => (new (...args: never[]) => EmbeddingFunction) | Promise<new (...args: never[]) => EmbeddingFunction>;
+
+/** Name -> loader. @internal */
+export const BUILT_IN_FUNCTIONS: Readonly<Record<string, BuiltInLoader>> = Object.freeze({
+  [HASHING_FUNCTION_NAME]: () => HashingEmbeddingFunction,
+});

@@ -1,0 +1,58 @@
+// quiverdb: the public surface. Named re-exports only, grouped by module.
+
+// Connection
+export { connect, type ConnectionOptions } from "./connection/connect.js";
+export { Connection, type CreateTableOptions, type OpenTableOptions, type TableNamesOptions } from "./connection/connection.js";
+
+// Table
+export { Table, type IntoVector } from "./table/table.js";
+export { MergeInsertBuilder, type WriteExecutionOptions } from "./table/merge-insert-builder.js";
+export type {
+  AddColumnsResult,
+  AddColumnsSql,
+  AddDataOptions,
+  AddResult,
+  AlterColumnsResult,
+  ColumnAlteration,
+  CompactionStats,
+  DeleteResult,
+  DropColumnsResult,
+  FragmentStatistics,
+  FragmentSummaryStats,
+  IntoSql,
+  MergeResult,
+  OptimizeOptions,
+  OptimizeStats,
+  RemovalStats,
+  TableStatistics,
+  UpdateOptions,
+  UpdateResult,
+  Version,
+  WriteProgress,
+} from "./table/table-types.js";
+
+// Query
+export { QueryBase } from "./query/query-base.js";
+export { Query } from "./query/query.js";
+export { VectorQuery } from "./query/vector-query.js";
+
+// Arrow input
+export type { IngestData as Data, SchemaLike } from "./arrow/index.js";
+
+// Errors
+export {
+  ColumnNotFoundError,
+  CommitConflictError,
+  ConnectionClosedError,
+  CorruptTableError,
+  FilterSyntaxError,
+  InvalidArgumentError,
+  NotSupportedError,
+  QuiverError,
+  ReadOnlyVersionError,
+  SchemaMismatchError,
+  TableExistsError,
+  TableNotFoundError,
+  VersionNotFoundError,
+  type QuiverErrorCode,
+} from "./errors.js";

@@ -1,0 +1,73 @@
+import { InvalidArgumentError, NotSupportedError } from "../errors.js";
+import { KnnNode, QueryPlan, type QueryVectorNode } from "../plan/index.js";
+import { StandardQueryBase } from "./query-base.js";
+import type { QuerySource } from "./query-source.js";
+import { type IntoVector, toDeferredVectorNode, toQueryVectorNode } from "./query-vector.js";
+import { VectorQuery } from "./vector-query.js";
+
+/**
+ * A query over a table's rows: filter, pick columns, page. Turn it into a
+ * vector search with {@link Query.nearestTo}.
+ *
+ * @example
+ * const rows = await table.query().where("price < 100").select(["id", "name"]).limit(20).toArray();
+ *
+ * @hideconstructor
+ */
+export class Query extends StandardQueryBase {
+  /** @hidden */
+  constructor(source: QuerySource, plan: QueryPlan = QueryPlan.create()) {
+    super(source, plan);
+  }
+
+  /**
+   * Finds the rows whose vectors are nearest to `vector`, turning this query
+   * into a {@link VectorQuery}; filters, columns, limit and offset set so far
+   * carry over. The vector is an array of numbers or a typed array (or a
+   * promise of one). With a single vector column it is found automatically;
+   * otherwise pick one with `.column(name)`.
+   *
+   * A vector search returns 10 rows unless `limit` says otherwise. With no
+   * vector index, every row is compared (an exact, "flat" search).
+   */
+  nearestTo(vector: IntoVector): VectorQuery {
+    return this.#toVectorQuery(toQueryVectorNode(vector, "nearestTo"));
+  }
+
+  /**
+   * Starts a vector search whose query vector is computed when the query
+   * runs: the table layer uses it to embed query text lazily, so the builder
+   * stays synchronous and embedding errors surface from `toArray()`.
+   *
+   * @internal
+   */
+  nearestToDeferred(description: string, compute: () => Promise<unknown>): VectorQuery {
+    return this.#toVectorQuery(toDeferredVectorNode(description, compute, "nearestTo"));
+  }
+
+  /** Not available yet: full-text search needs an FTS index, which Quiver does not build yet. */
+  nearestToText(query: string | object, columns?: string[]): Query {
+    void query;
+    void columns;
+    throw new NotSupportedError(
+      `nearestToText on table '${this.source.tableName}': full-text search is not supported yet. ` +
+        "Use nearestTo(vector), or a where() filter with LIKE for simple substring matches.",
+    );
+  }
+
+  /** An independent copy of this query: changing one does not change the other. */
+  clone(): Query {
+    return new Query(this.source, this.plan);
+  }
+
+  #toVectorQuery(vector: QueryVectorNode): VectorQuery {
+    if (this.plan.limit === 0) {
+      throw new InvalidArgumentError(
+        "nearestTo: this query has limit(0), and a vector search returns at least one row (k must be positive). " +
+          "Set limit(n) with n ≥ 1, or drop the limit to get 10 rows.",
+        "limit",
+      );
+    }
+    return new VectorQuery(this.source, QueryPlan.cloneWith(this.plan, { knn: KnnNode.create(vector) }));
+  }
+}
