@@ -35,8 +35,10 @@ export interface TopKHits {
  * Above this fraction of excluded rows, the rows that qualify are copied into
  * one contiguous block and only those are searched; below it the whole block
  * is searched for k + excluded results and the excluded ones are dropped.
+ * Measured on 10k × 384 float32 fragments (2 cores): the two cost the same
+ * near 0.35–0.4 excluded.
  */
-export const GATHER_FRACTION = 0.3;
+export const GATHER_FRACTION = 0.35;
 
 /**
  * Exact top-k of one block of vectors, for every query, honouring exclusions

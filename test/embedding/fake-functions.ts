@@ -87,7 +87,7 @@ export class InitFunction extends TextEmbeddingFunction<{ model?: string }> {
     super();
     this.resolveVariables(options);
   }
-  async init(): Promise<void> {
+  override async init(): Promise<void> {
     InitFunction.inits++;
     await new Promise((r) => setTimeout(r, 5));
     this.loaded = true;
