@@ -307,13 +307,15 @@ export class EmbeddingFunctionNotFoundError extends QuiverError {
     readonly available: readonly string[],
     readonly context: { table?: string | undefined; vectorColumn?: string | undefined; operation?: string | undefined } = {},
   ) {
-    const where = context.table ? ` (table '${context.table}'${context.vectorColumn ? `, column "${context.vectorColumn}"` : ""})` : "";
-    const doing = context.operation ? `${context.operation} needs ` : "";
+    const user = context.table
+      ? `table '${context.table}'${context.vectorColumn ? ` (column "${context.vectorColumn}")` : ""} uses`
+      : "the config names";
+    const doing = context.operation ? `${context.operation} needs it, but ` : "";
     super(
-      `Function "${functionName}" not found in registry${where}: ${doing}the embedding function "${functionName}", ` +
-        `which is not registered in this process; the registered names are ${formatList(available)}. ` +
-        `Import the module that defines it and register it under the same name, e.g. register("${functionName}")(MyFunction) ` +
-        `or @register("${functionName}") on the class, before writing or searching by text.`,
+      `Function "${functionName}" not found in registry: ${user} embedding function "${functionName}"; ${doing}it is not ` +
+        `registered in this process (registered: ${formatList(available)}). Import the module that defines it and register it ` +
+        `under the same name — register("${functionName}")(MyFunction), or @register("${functionName}") on the class — ` +
+        `then write or search by text again. Reading and vector search work without it.`,
       { code: "EMBEDDING_FUNCTION_NOT_FOUND" },
     );
   }

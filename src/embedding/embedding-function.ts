@@ -22,8 +22,8 @@ import { resolveVariables as resolveConfigVariables } from "./variables.js";
  * must be JSON-serialisable to be saved with the table (functions such as an
  * injected `fetch` are kept at runtime and left out of the saved config).
  *
- * Declare your options as a `type` (or an `interface` that extends
- * `FunctionOptions`) so they satisfy this constraint.
+ * An embedding function's own options type may be any object type (a `type`
+ * or an `interface`); this is the default.
  */
 export interface FunctionOptions {
   [key: string]: unknown;
@@ -101,12 +101,18 @@ const fingerprints = new WeakMap<object, string>();
  * }
  * ```
  */
-export abstract class EmbeddingFunction<T = unknown, M extends FunctionOptions = FunctionOptions> {
+export abstract class EmbeddingFunction<T = unknown, M extends object = FunctionOptions> {
   /**
-   * Type-only: associates the options type with the class. Never set at runtime.
+   * Type-only: associates the options type with the class (what
+   * `registry.get(name).create(options)` takes). Never set at runtime.
+   *
+   * `M` is constrained to `object`, not `FunctionOptions`, and this member is
+   * `Partial<M>`, so that options declared as an `interface` (which TypeScript
+   * never considers indexable) work as they do with LanceDB's `any`-typed
+   * constraint, without `any`.
    * @ignore
    */
-  declare readonly TOptions: M;
+  declare readonly TOptions: Partial<M>;
 
   #config: Record<string, unknown> = {};
 
@@ -139,7 +145,7 @@ export abstract class EmbeddingFunction<T = unknown, M extends FunctionOptions =
    * @throws VariableNotSetError when a reference without default names an unset variable.
    */
   protected resolveVariables(config?: Partial<M>): Partial<M> {
-    const raw: Record<string, unknown> = config ?? {};
+    const raw = (config ?? {}) as Record<string, unknown>;
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       throw new InvalidArgumentError(
         `Embedding function "${displayNameOf(this)}": options must be an object, got ${Array.isArray(raw) ? "an array" : typeof raw}.`,

@@ -39,6 +39,7 @@ export {
 export {
   FunctionInstanceCache,
   embeddingPairs,
+  embeddingPairsFor,
   getFunctionInstanceCache,
   requireEmbeddingFunction,
   resolveEmbeddingFunctions,

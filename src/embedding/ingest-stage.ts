@@ -41,7 +41,7 @@ import { describeFailure, describeType } from "../arrow/ingest-errors.js";
 import { EmbeddingError, InvalidArgumentError, QuiverError, SchemaMismatchError } from "../errors.js";
 import type { EmbeddingFunction } from "./embedding-function.js";
 import { functionCacheKey, hashSourceKey, sourceKey, type EmbeddingCache, type EmbeddingCacheEntry } from "./embedding-cache.js";
-import { displayNameOf } from "./function-names.js";
+import { displayNameOf, registeredNameOf } from "./function-names.js";
 import { RETRY_DEFAULTS, RetryExhaustedError, throwIfAborted, withRetry } from "./retry.js";
 import { runConcurrently } from "./run-concurrently.js";
 
@@ -96,7 +96,10 @@ export interface EmbedOptions {
   retryBaseDelayMs?: number;
   /** Backoff cap in milliseconds. Default 20000. */
   retryMaxDelayMs?: number;
-  /** Where computed embeddings are looked up and stored; no cache when absent. */
+  /**
+   * Where computed embeddings are looked up and stored; no cache when absent.
+   * Used for registered functions only (their name and options identify their output).
+   */
   cache?: EmbeddingCache | undefined;
   /** Called as rows are embedded. */
   onProgress?: ((progress: IngestProgress) => void) | undefined;
@@ -303,7 +306,8 @@ function planPair(table: ArrowTable, pair: EmbeddingPair, options: EmbedOptions)
   const values: unknown[] = [];
   const firstRow: number[] = [];
   const rowsPerValue: number[] = [];
-  const byKey = new Map<string, number>();
+  const byText = new Map<string, number>();
+  const byOther = new Map<string, number>();
   const batchTouched: boolean[] = [];
   let rowsToEmbed = 0;
   let nullRows = 0;
@@ -311,6 +315,7 @@ function planPair(table: ArrowTable, pair: EmbeddingPair, options: EmbedOptions)
   for (const batch of table.batches) {
     const vectorData = present ? (batch.getChildAt(vectorIndex)?.data[0] as Data | undefined) : undefined;
     const source = sourceIndex >= 0 ? (batch.getChildAt(sourceIndex) as Vector | null) : null;
+    const sourceValues = source === null ? undefined : readValues(source);
     let touched = false;
     for (let i = 0; i < batch.numRows; i++, row++) {
       if (vectorData !== undefined && isValidAt(vectorData, i)) continue;
@@ -322,7 +327,7 @@ function planPair(table: ArrowTable, pair: EmbeddingPair, options: EmbedOptions)
           { table: options.table, column: pair.sourceColumn, row, expected: `column "${pair.sourceColumn}"`, actual: "missing" },
         );
       }
-      const value: unknown = source.get(i);
+      const value: unknown = sourceValues![i];
       if (isEmptySource(value)) {
         nullRows++;
         if (!nullable) {
@@ -334,11 +339,13 @@ function planPair(table: ArrowTable, pair: EmbeddingPair, options: EmbedOptions)
         }
         continue;
       }
-      const key = sourceKey(value);
-      let index = byKey.get(key);
+      // Text is its own key; other values (bytes...) are keyed by content in a separate map.
+      const map = typeof value === "string" ? byText : byOther;
+      const key = typeof value === "string" ? value : sourceKey(value);
+      let index = map.get(key);
       if (index === undefined) {
         index = values.length;
-        byKey.set(key, index);
+        map.set(key, index);
         values.push(value);
         firstRow.push(row);
         rowsPerValue.push(0);
@@ -352,6 +359,33 @@ function planPair(table: ArrowTable, pair: EmbeddingPair, options: EmbedOptions)
   }
   const model = modelOf(fn);
   return { pair, name, model, present, elementType, width, rowSource, values, firstRow, rowsPerValue, rowsToEmbed, nullRows, batchTouched };
+}
+
+/**
+ * The values of one record batch's column. Utf8 columns whose bytes are all
+ * ASCII are decoded in one call and sliced per row (strings share the decoded
+ * text), which is several times faster than decoding row by row.
+ */
+function readValues(vector: Vector): unknown[] {
+  const data = vector.data[0] as Data | undefined;
+  const n = vector.length;
+  if (data !== undefined && vector.data.length === 1 && DataType.isUtf8(data.type)) {
+    const offsets = data.valueOffsets as Int32Array;
+    const bytes = data.values as Uint8Array;
+    const start = offsets[0]!;
+    const end = offsets[n]!;
+    let high = 0;
+    for (let b = start; b < end; b++) high |= bytes[b]!;
+    if ((high & 0x80) === 0) {
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
+      const out: unknown[] = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) out[i] = isValidAt(data, i) ? text.slice(offsets[i]! - start, offsets[i + 1]! - start) : null;
+      return out;
+    }
+  }
+  const out: unknown[] = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) out[i] = vector.get(i);
+  return out;
 }
 
 /** Null, empty, whitespace-only strings and empty byte arrays are not embedded. */
@@ -377,9 +411,14 @@ async function computeVectors(plan: PairPlan, ctx: StageContext): Promise<(Array
   if (values.length === 0) return vectors;
   ctx.stats.duplicateRows += plan.rowsToEmbed - values.length;
 
-  // Cache lookup (vectors are cached as float32, so float64 columns skip it).
+  // Cache lookup. Only for registered functions: their name and options identify their
+  // output (two unregistered classes may share a class name). Vectors are cached as
+  // float32, so float64 columns skip it.
   const cache = ctx.options.cache;
-  const useCache = cache !== undefined && (plan.elementType as Float).precision !== Precision.DOUBLE;
+  const useCache =
+    cache !== undefined &&
+    registeredNameOf(fn.constructor as abstract new (...args: never[]) => unknown) !== undefined &&
+    (plan.elementType as Float).precision !== Precision.DOUBLE;
   let functionKey = "";
   let hashes: string[] = [];
   let pending: number[] = [];
@@ -560,11 +599,11 @@ function checkBatch(plan: PairPlan, members: readonly number[], result: unknown,
       );
     }
     if (vector.length === 0) throw fail(row, "returned an empty vector", "at least 1 value", "0 values");
-    for (let k = 0; k < vector.length; k++) {
-      const x = vector[k] as unknown;
-      if (typeof x !== "number" || x - x !== 0) {
-        throw fail(row, `returned a non-finite value at position ${k}`, "finite numbers", typeof x === "number" ? String(x) : describeKind(x));
-      }
+    // Plain arrays may hold non-numbers, which typed-array copies would coerce: check them now.
+    // Typed arrays are checked while they are copied into the column (one pass, see buildVectorData).
+    if (Array.isArray(vector)) {
+      const bad = firstNonFinite(vector);
+      if (bad >= 0) throw nonFiniteError(plan, row, vector, bad, options);
     }
     out[j] = vector;
   }
@@ -602,7 +641,7 @@ function applyVectors(table: ArrowTable, plan: PairPlan, vectors: readonly (Arra
     if (original !== undefined && !plan.batchTouched[b]) {
       column = original;
     } else {
-      column = buildVectorData(vectorType, batch.numRows, rowStart, plan, vectors, original);
+      column = buildVectorData(vectorType, batch.numRows, rowStart, plan, vectors, original, options);
     }
     const children = batch.data.children.slice() as Data[];
     if (present) children[vectorIndex] = column;
@@ -623,6 +662,7 @@ function buildVectorData(
   plan: PairPlan,
   vectors: readonly (ArrayLike<number> | undefined)[],
   original: Data<FixedSizeList> | undefined,
+  options: EmbedOptions,
 ): Data {
   const width = type.listSize;
   const element = type.children[0]!.type as Float;
@@ -661,13 +701,20 @@ function buildVectorData(
     }
     validity[i >> 3]! |= 1 << (i & 7);
     const at = i * width;
+    // Copy and check in one pass: x * 0 is 0 for finite x, NaN otherwise; checking the
+    // copy also catches float64 values too large for a float32 column.
+    let probe = 0;
     if (half) {
-      for (let k = 0; k < width; k++) values[at + k] = util.float64ToUint16(vector[k]!);
-    } else if (vector instanceof Float32Array || vector instanceof Float64Array || Array.isArray(vector)) {
-      (values as Float32Array).set(vector as ArrayLike<number>, at);
+      for (let k = 0; k < width; k++) {
+        const x = vector[k]!;
+        probe += x * 0;
+        values[at + k] = util.float64ToUint16(x);
+      }
     } else {
-      for (let k = 0; k < width; k++) values[at + k] = vector[k]!;
+      (values as Float32Array).set(vector as ArrayLike<number>, at);
+      for (let k = at, end = at + width; k < end; k++) probe += values[k]! * 0;
     }
+    if (probe !== 0) throw nonFiniteError(plan, rowStart + i, vector, firstNonFinite(values.subarray(at, at + width) as Float32Array), options, half ? undefined : element);
   }
   const child = makeData({
     type: element,
@@ -685,6 +732,26 @@ function buildVectorData(
   } as Parameters<typeof makeData>[0]);
 }
 
+/** A vector with a non-finite value (or one a float32 column cannot hold). */
+function nonFiniteError(plan: PairPlan, row: number, vector: ArrayLike<number>, position: number, options: EmbedOptions, element?: Float): EmbeddingError {
+  const { pair, name } = plan;
+  const sourceBad = firstNonFinite(vector);
+  const at = sourceBad >= 0 ? sourceBad : Math.max(position, 0);
+  const x = vector[at] as unknown;
+  const tooLarge = sourceBad < 0 && element !== undefined;
+  const problem = tooLarge
+    ? `returned a value too large for the ${describeType(element)} column at position ${at}`
+    : `returned a non-finite value at position ${at}`;
+  const expected = tooLarge ? `finite ${describeType(element)} values` : "finite numbers";
+  const actual = typeof x === "number" ? String(x) : describeKind(x);
+  return new EmbeddingError(
+    `${prefix(options)}embedding function "${name}"${plan.model ? ` (model "${plan.model}")` : ""} ${problem} ` +
+      `(column "${pair.sourceColumn}" -> "${pair.vectorColumn}", row ${row}): expected ${expected}, got ${actual}. ` +
+      `Nothing was written; fix the function (vectors are never truncated or padded).`,
+    { provider: name, model: plan.model, retryable: false, table: options.table, column: pair.vectorColumn, row, expected, actual },
+  );
+}
+
 function newValues(element: Float, size: number): Float32Array | Float64Array | Uint16Array {
   if (element.precision === Precision.HALF) return new Uint16Array(size);
   if (element.precision === Precision.DOUBLE) return new Float64Array(size);
@@ -697,11 +764,26 @@ function isNumericVector(value: unknown): value is ArrayLike<number> {
 }
 
 function isAllFinite(vector: ArrayLike<number>): boolean {
-  for (let k = 0; k < vector.length; k++) {
-    const x = vector[k]!;
-    if (x - x !== 0) return false;
+  return firstNonFinite(vector) < 0;
+}
+
+/**
+ * The position of the first value that is not a finite number, or -1. Typed
+ * arrays take a branch-free pass (x * 0 is 0 for every finite x and NaN for
+ * NaN and infinities); plain arrays are also checked for non-numbers.
+ */
+function firstNonFinite(vector: ArrayLike<number>): number {
+  const n = vector.length;
+  if (vector instanceof Float32Array || vector instanceof Float64Array) {
+    let probe = 0;
+    for (let k = 0; k < n; k++) probe += vector[k]! * 0;
+    if (probe === 0) return -1;
   }
-  return true;
+  for (let k = 0; k < n; k++) {
+    const x = vector[k] as unknown;
+    if (typeof x !== "number" || x - x !== 0) return k;
+  }
+  return -1;
 }
 
 function toFloat32(vector: ArrayLike<number>): Float32Array {

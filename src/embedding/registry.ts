@@ -7,7 +7,7 @@
  * @module
  */
 
-import { InvalidArgumentError, RegistryError } from "../errors.js";
+import { EmbeddingFunctionNotFoundError, InvalidArgumentError, RegistryError } from "../errors.js";
 import { BUILT_IN_FUNCTIONS, type BuiltInLoader } from "./built-in-functions.js";
 import type {
   EmbeddingFunction,
@@ -22,7 +22,6 @@ import {
   type EmbeddingMetadataEntry,
 } from "./embedding-metadata.js";
 import { forgetFunctionName, recordFunctionName, registeredNameOf } from "./function-names.js";
-import { EmbeddingFunctionNotFoundError } from "../errors.js";
 import { getVariableStore } from "./variables.js";
 
 /**
@@ -164,6 +163,13 @@ export class EmbeddingFunctionRegistry {
     if (ctor === undefined) return false;
     this.#functions.delete(name);
     forgetFunctionName(ctor, name);
+    // A class registered under several names keeps the next one.
+    for (const [other, otherCtor] of this.#functions) {
+      if (otherCtor === ctor) {
+        recordFunctionName(ctor, other);
+        break;
+      }
+    }
     return true;
   }
 

@@ -17,6 +17,7 @@
  */
 
 import { createHash } from "node:crypto";
+import type { Table as ArrowTable } from "apache-arrow";
 import { EmbeddingError, EmbeddingFunctionNotFoundError, QuiverError } from "../errors.js";
 import { canonicalJson } from "./canonical-json.js";
 import type { EmbeddingFunction, FunctionOptions } from "./embedding-function.js";
@@ -200,4 +201,21 @@ export function embeddingPairs(columns: Map<string, EmbeddingColumn>, vectorColu
     vectorColumn: column.vectorColumn,
     function: requireEmbeddingFunction(column),
   }));
+}
+
+/**
+ * The pairs a write of `table` needs: those whose vector column is absent from
+ * the data or has null rows. A column whose vectors are all given needs no
+ * function, so a table whose function is missing in this process still accepts
+ * rows that carry their vectors.
+ *
+ * @throws the error of an unavailable function that is needed.
+ */
+export function embeddingPairsFor(table: ArrowTable, columns: Map<string, EmbeddingColumn>): EmbeddingPair[] {
+  const needed: string[] = [];
+  for (const column of columns.values()) {
+    const vectors = table.getChild(column.vectorColumn);
+    if (vectors === null || vectors.nullCount > 0) needed.push(column.vectorColumn);
+  }
+  return embeddingPairs(columns, needed);
 }

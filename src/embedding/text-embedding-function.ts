@@ -33,7 +33,7 @@ import { displayNameOf } from "./function-names.js";
  * }
  * ```
  */
-export abstract class TextEmbeddingFunction<M extends FunctionOptions = FunctionOptions> extends EmbeddingFunction<string, M> {
+export abstract class TextEmbeddingFunction<M extends object = FunctionOptions> extends EmbeddingFunction<string, M> {
   /** The embeddings of `texts`, one per text, in order. */
   abstract generateEmbeddings(texts: string[], ...args: unknown[]): Promise<EmbeddingBatch>;
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { constants } from "node:fs";
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { ObjectNotFoundError, type ObjectStore } from "./object-store.js";
+import { ObjectNotFoundError, type ByteRange, type ObjectStore } from "./object-store.js";
 
 function isNoEntry(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -26,7 +26,37 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  async write(path: string, bytes: Uint8Array): Promise<void> {
+  async readSplit(path: string, ranges: readonly ByteRange[]): Promise<{ whole: Uint8Array; ranges: Uint8Array[] }> {
+    let handle;
+    try {
+      handle = await open(this.abs(path), "r");
+    } catch (error) {
+      if (isNoEntry(error)) throw new ObjectNotFoundError(path, { cause: error });
+      throw error;
+    }
+    try {
+      const { size } = await handle.stat();
+      // Uninitialised and untouched: the pages of the skipped ranges are never committed.
+      const whole = Buffer.allocUnsafeSlow(size);
+      const sorted = [...ranges].sort((a, b) => a.offset - b.offset);
+      const pieces = new Map<ByteRange, Uint8Array>();
+      let at = 0;
+      for (const range of sorted) {
+        if (range.offset < at || range.offset + range.length > size) throw new Error(`bad byte range in ${path}`);
+        await readFully(handle, whole, at, range.offset - at, at);
+        const piece = new Uint8Array(range.length);
+        await readFully(handle, piece, 0, range.length, range.offset);
+        pieces.set(range, piece);
+        at = range.offset + range.length;
+      }
+      await readFully(handle, whole, at, size - at, at);
+      return { whole, ranges: ranges.map((r) => pieces.get(r)!) };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async write(path: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
     try {
       await writeDurably(this.abs(path), bytes, "wx");
     } catch (error) {
@@ -110,17 +140,37 @@ export class LocalObjectStore implements ObjectStore {
   }
 }
 
-async function writeDurably(path: string, bytes: Uint8Array, flag: "wx" | "w"): Promise<void> {
+async function writeDurably(path: string, bytes: Uint8Array | readonly Uint8Array[], flag: "wx" | "w"): Promise<void> {
   const handle = await open(path, flag === "wx" ? constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY : "w");
   try {
-    let written = 0;
-    while (written < bytes.byteLength) {
-      const { bytesWritten } = await handle.write(bytes, written, bytes.byteLength - written);
-      written += bytesWritten;
+    let pieces = Array.isArray(bytes) ? (bytes as readonly Uint8Array[]).filter((b) => b.byteLength > 0) : [bytes as Uint8Array];
+    while (pieces.length > 0) {
+      // writev may write less than asked; continue from where it stopped.
+      let { bytesWritten } = await handle.writev(pieces as Uint8Array[]);
+      while (pieces.length > 0 && bytesWritten >= pieces[0]!.byteLength) {
+        bytesWritten -= pieces[0]!.byteLength;
+        pieces = pieces.slice(1);
+      }
+      if (bytesWritten > 0) pieces = [pieces[0]!.subarray(bytesWritten), ...pieces.slice(1)];
     }
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+async function readFully(
+  handle: Awaited<ReturnType<typeof open>>,
+  target: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+): Promise<void> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(target, offset + done, length - done, position + done);
+    if (bytesRead === 0) throw new Error("unexpected end of file");
+    done += bytesRead;
   }
 }
 

@@ -1,4 +1,5 @@
 import { Schema, Table, tableFromIPC, tableToIPC } from "apache-arrow";
+import type { VectorRange } from "./fragment-file.js";
 
 /**
  * A manifest describes one committed version of a table completely: schema,
@@ -25,6 +26,8 @@ export interface FragmentEntry {
   readonly rows: number;
   /** The deletion file that applies as of this version, if any rows were deleted. */
   readonly deletion?: DeletionEntry;
+  /** Byte ranges of vector values inside the file, read into buffers of their own (absent: read the file whole). */
+  readonly vectors?: readonly VectorRange[];
 }
 
 export interface DeletionEntry {

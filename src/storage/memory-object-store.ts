@@ -1,4 +1,4 @@
-import { ObjectNotFoundError, type ObjectStore } from "./object-store.js";
+import { ObjectNotFoundError, type ByteRange, type ObjectStore } from "./object-store.js";
 
 /**
  * A store in process memory, for `memory://` connections: same semantics as the
@@ -21,10 +21,15 @@ export class MemoryObjectStore implements ObjectStore {
     return bytes;
   }
 
-  async write(path: string, bytes: Uint8Array): Promise<void> {
+  async readSplit(path: string, ranges: readonly ByteRange[]): Promise<{ whole: Uint8Array; ranges: Uint8Array[] }> {
+    const whole = await this.read(path);
+    return { whole, ranges: ranges.map((r) => whole.slice(r.offset, r.offset + r.length)) };
+  }
+
+  async write(path: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
     if (!this.dirs.has(this.parentOf(path))) throw new ObjectNotFoundError(this.parentOf(path));
     if (this.files.has(path)) throw new Error(`File exists: ${path}`);
-    this.files.set(path, bytes.slice());
+    this.files.set(path, Array.isArray(bytes) ? Buffer.concat(bytes) : (bytes as Uint8Array).slice());
   }
 
   async putIfAbsent(path: string, bytes: Uint8Array): Promise<boolean> {

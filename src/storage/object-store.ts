@@ -9,8 +9,18 @@ export interface ObjectStore {
   readonly location: string;
   /** The bytes of a file; rejects with {@link ObjectNotFoundError} if it does not exist. */
   read(path: string): Promise<Uint8Array>;
-  /** Writes a new file durably (fsync). Parent folders must exist (see {@link ObjectStore.makeDir}). */
-  write(path: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * The bytes of a file with some ranges read into allocations of their own
+   * (each starting at byte 0 of its own buffer); in `whole` those ranges are left
+   * unfilled. Native kernels that ignore a view's byte offset need such buffers,
+   * and getting them here avoids copying large vector columns after the read.
+   */
+  readSplit(path: string, ranges: readonly ByteRange[]): Promise<{ whole: Uint8Array; ranges: Uint8Array[] }>;
+  /**
+   * Writes a new file durably (fsync) from one buffer or several pieces written
+   * in order (no join needed). Parent folders must exist (see {@link ObjectStore.makeDir}).
+   */
+  write(path: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void>;
   /** Creates `path` with `bytes` only if nothing is there; false when it already exists. Atomic. */
   putIfAbsent(path: string, bytes: Uint8Array): Promise<boolean>;
   exists(path: string): Promise<boolean>;
@@ -26,6 +36,12 @@ export interface ObjectStore {
   removeDir(dir: string): Promise<void>;
   /** Size in bytes of a file, or undefined when missing. */
   size(path: string): Promise<number | undefined>;
+}
+
+/** A byte range of a file. */
+export interface ByteRange {
+  readonly offset: number;
+  readonly length: number;
 }
 
 /** Raised by stores for a missing file or folder; the table layer turns it into a typed Quiver error. */

@@ -4,8 +4,8 @@ import { CommitConflictError, CorruptTableError, TableNotFoundError } from "../e
 import { decodeDeletionFile } from "./deletion-file.js";
 import { FragmentCache } from "./fragment-cache.js";
 import { decodeFragmentFile } from "./fragment-file.js";
-import { decodeManifest, encodeManifest, manifestPath, parseManifestName, type Manifest } from "./manifest.js";
-import { isObjectNotFound, type ObjectStore } from "./object-store.js";
+import { decodeManifest, encodeManifest, manifestPath, parseManifestName, type FragmentEntry, type Manifest } from "./manifest.js";
+import { isObjectNotFound, type ByteRange, type ObjectStore } from "./object-store.js";
 import type { FragmentSnapshot, TableSnapshot } from "./table-snapshot.js";
 
 /** A manifest about to be committed: everything but the version number and time, which the commit assigns. */
@@ -177,7 +177,7 @@ export class TableStorage {
       id: entry.id,
       physicalRows: entry.rows,
       deletedRows: entry.deletion?.rows ?? 0,
-      load: () => this.loadFragment(entry.file, manifest, schemaKey),
+      load: () => this.loadFragment(entry, manifest, schemaKey),
       deletionMask: () => (entry.deletion ? this.loadDeletionMask(entry.deletion.file, entry.rows) : Promise.resolve(null)),
     }));
     return Object.freeze({
@@ -198,14 +198,16 @@ export class TableStorage {
     return key;
   }
 
-  private async loadFragment(file: string, manifest: Manifest, schemaKey: string): Promise<RecordBatch> {
+  private async loadFragment(entry: FragmentEntry, manifest: Manifest, schemaKey: string): Promise<RecordBatch> {
+    const { file } = entry;
     const key = `${this.store.location}/${this.dir}/${file}#${schemaKey}`;
     const cached = this.cache.get<RecordBatch>(key);
     if (cached) return cached;
-    const bytes = await this.readTableFile(file);
+    const vectors = (entry.vectors ?? []).filter((v) => manifest.schema.fields.some((f) => f.name === v.column));
+    const { whole: bytes, ranges } = await this.readTableFile(file, vectors);
     let batch: RecordBatch;
     try {
-      batch = decodeFragmentFile(bytes, manifest.schema, file);
+      batch = decodeFragmentFile(bytes, manifest.schema, file, new Map(vectors.map((v, i) => [v.column, ranges[i]!])));
     } catch (error) {
       throw new CorruptTableError(
         `Table '${this.tableName}' version ${manifest.version}: fragment file ${file} is unreadable: ${(error as Error).message}.`,
@@ -223,14 +225,15 @@ export class TableStorage {
     const key = `${this.store.location}/${this.dir}/${file}`;
     const cached = this.cache.get<Uint8Array>(key);
     if (cached) return cached;
-    const mask = decodeDeletionFile(await this.readTableFile(file), rows);
+    const mask = decodeDeletionFile((await this.readTableFile(file)).whole, rows);
     this.cache.set(key, mask, mask.byteLength);
     return mask;
   }
 
-  private async readTableFile(file: string): Promise<Uint8Array> {
+  private async readTableFile(file: string, separate: readonly ByteRange[] = []): Promise<{ whole: Uint8Array; ranges: Uint8Array[] }> {
     try {
-      return await this.store.read(`${this.dir}/${file}`);
+      const path = `${this.dir}/${file}`;
+      return separate.length > 0 ? await this.store.readSplit(path, separate) : { whole: await this.store.read(path), ranges: [] };
     } catch (error) {
       if (isObjectNotFound(error)) {
         if ((await this.latestVersion()) === undefined) {

@@ -1,5 +1,5 @@
 import { Field, FixedSizeList, Float16, Float32, Float64, Int32, Precision, RecordBatch, Schema, Table, Utf8, makeData, Struct, vectorFromArray, type Float } from "apache-arrow";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   EmbeddingError,
   MemoryEmbeddingCache,
@@ -7,6 +7,8 @@ import {
   PersistentEmbeddingCache,
   embedMissingVectors,
   embedMissingVectorsWithStats,
+  getRegistry,
+  register,
   type IngestProgress,
 } from "quiverdb/embedding";
 import { InvalidArgumentError, SchemaMismatchError } from "../../src/errors.js";
@@ -17,6 +19,15 @@ import { HalfFunction, ScriptedFunction, vectorFor } from "./fake-functions.js";
 
 const pair = (fn: ScriptedFunction | HalfFunction, sourceColumn = "text", vectorColumn = "vector") => ({ sourceColumn, vectorColumn, function: fn });
 const fast = { retryBaseDelayMs: 1, retryMaxDelayMs: 2 };
+
+/** The cache serves registered functions only; this one is registered for the cache tests. */
+class CachedFunction extends ScriptedFunction {}
+beforeAll(() => {
+  register("ingest-cached")(CachedFunction);
+});
+afterAll(() => {
+  getRegistry().unregister("ingest-cached");
+});
 
 function statusError(status: number, message = `HTTP ${status}`): Error & { status: number } {
   return Object.assign(new Error(message), { status });
@@ -60,6 +71,27 @@ describe("embedMissingVectors()", () => {
     expect(fn.calls).toEqual([["ok", "fine"]]);
     expect(vectorRows(table)).toEqual([vectorFor("ok"), null, null, null, vectorFor("fine")]);
     expect(stats.nullRows).toBe(3);
+  });
+
+  it("reads text exactly: non-ASCII, nulls, and a sliced column", async () => {
+    const fn = new ScriptedFunction();
+    await embedMissingVectors(textTable(["héllo wörld", null, "日本語", "plain"]), [pair(fn)]);
+    expect(fn.calls).toEqual([["héllo wörld", "日本語", "plain"]]);
+    const sliced = new ScriptedFunction();
+    const out = await embedMissingVectors(textTable(["skip me", "b", null, "dd", "tail"]).slice(1, 4), [pair(sliced)]);
+    expect(sliced.calls).toEqual([["b", "dd"]]);
+    expect(vectorRows(out)).toEqual([vectorFor("b"), null, vectorFor("dd")]);
+  });
+
+  it("refuses a float64 value too large for the float32 column instead of storing Infinity", async () => {
+    const fn = new ScriptedFunction({ script: (batch) => batch.map(() => new Float64Array([1, 1e300, 0])) });
+    await expectQuiverError(
+      embedMissingVectors(textTable(["a"]), [pair(fn)]),
+      EmbeddingError,
+      "EMBEDDING_FAILED",
+      "too large for the float32 column at position 1",
+      "row 0",
+    );
   });
 
   it("sends batches of batchSize, never above the function's own maxBatchSize", async () => {
@@ -253,10 +285,10 @@ describe("embedMissingVectors()", () => {
 
   it("reuses embeddings across calls through a MemoryEmbeddingCache, counting the calls saved", async () => {
     const cache = new MemoryEmbeddingCache();
-    const first = new ScriptedFunction();
+    const first = new CachedFunction();
     await embedMissingVectors(textTable(["a", "b", "c"]), [pair(first)], { cache });
     expect(first.textsEmbedded).toBe(3);
-    const second = new ScriptedFunction();
+    const second = new CachedFunction();
     const { table, stats } = await embedMissingVectorsWithStats(textTable(["c", "b", "d"]), [pair(second)], { cache });
     expect(second.calls).toEqual([["d"]]);
     expect(stats.cacheHits).toBe(2);
@@ -265,8 +297,8 @@ describe("embedMissingVectors()", () => {
 
   it("does not share cache entries between two configurations of a function", async () => {
     const cache = new MemoryEmbeddingCache();
-    await embedMissingVectors(textTable(["a"]), [pair(new ScriptedFunction({ ndims: 3 }))], { cache });
-    const wider = new ScriptedFunction({ ndims: 4 });
+    await embedMissingVectors(textTable(["a"]), [pair(new CachedFunction({ ndims: 3 }))], { cache });
+    const wider = new CachedFunction({ ndims: 4 });
     const out = await embedMissingVectors(textTable(["a"]), [pair(wider)], { cache });
     expect(wider.textsEmbedded).toBe(1);
     expect(vectorRows(out)).toEqual([vectorFor("a", 4)]);
@@ -275,11 +307,11 @@ describe("embedMissingVectors()", () => {
   it("reuses embeddings across calls and instances through a PersistentEmbeddingCache on disk", async () => {
     const dir = await makeTempDir();
     const texts = Array.from({ length: 200 }, (_, i) => `persistent text ${i}`);
-    const firstFn = new ScriptedFunction();
+    const firstFn = new CachedFunction();
     await embedMissingVectors(textTable(texts.slice(0, 150)), [pair(firstFn)], { cache: PersistentEmbeddingCache.atPath(dir) });
     expect(firstFn.textsEmbedded).toBe(150);
     // A new cache object over the same folder stands for another process.
-    const secondFn = new ScriptedFunction();
+    const secondFn = new CachedFunction();
     const { table, stats } = await embedMissingVectorsWithStats(textTable(texts), [pair(secondFn)], {
       cache: PersistentEmbeddingCache.atPath(dir),
     });
@@ -287,6 +319,12 @@ describe("embedMissingVectors()", () => {
     expect(stats.cacheHits).toBe(150);
     console.log(`persistent cache: ${stats.cacheHits} of ${texts.length} texts served from disk, ${secondFn.calls.length} function calls instead of 4`);
     expect(vectorRows(table)).toEqual(texts.map((t) => vectorFor(t)));
+  });
+
+  it("does not use the cache for an unregistered function (its class name does not identify its output)", async () => {
+    const cache = new MemoryEmbeddingCache();
+    await embedMissingVectors(textTable(["a"]), [pair(new ScriptedFunction())], { cache });
+    expect(cache.size).toBe(0);
   });
 
   it("reports progress from 0 to rowsTotal, counting cache and duplicate rows as reused", async () => {

@@ -73,6 +73,16 @@ describe("register()", () => {
     expect(getRegistry().get("NamedByClass")).toBeDefined();
   });
 
+  it("lets one class answer to two names and saves it under the first", () => {
+    class TwoNames extends Plain {}
+    register(track("first-name"))(TwoNames);
+    register(track("second-name"))(TwoNames);
+    expect(getRegistry().get("second-name")!.create()).toBeInstanceOf(TwoNames);
+    expect(functionToMetadata({ sourceColumn: "t", function: new TwoNames() }).name).toBe("first-name");
+    getRegistry().unregister("first-name");
+    expect(getRegistry().nameOf(TwoNames)).toBe("second-name");
+  });
+
   it("refuses a duplicate name with a RegistryError naming it and the fix", async () => {
     class First extends Plain {}
     class Second extends Plain {}

@@ -7,12 +7,14 @@ import {
   VariableNotSetError,
   EmbeddingMetadataError,
   embeddingPairs,
+  embeddingPairsFor,
   getRegistry,
   register,
   requireEmbeddingFunction,
   resolveEmbeddingFunctions,
 } from "quiverdb/embedding";
 import { expectQuiverError } from "../helpers/expect-error.js";
+import { textTable } from "./arrow-fixtures.js";
 import { InitFunction, OptionsFunction } from "./fake-functions.js";
 
 function schemaWith(json: string): Schema {
@@ -120,6 +122,13 @@ describe("resolveEmbeddingFunctions()", () => {
       'register("not-here")(MyFunction)',
     );
     await expectQuiverError(() => embeddingPairs(columns), EmbeddingFunctionNotFoundError, "EMBEDDING_FUNCTION_NOT_FOUND", "not-here");
+  });
+
+  it("asks a write only for the functions whose vectors are missing (embeddingPairsFor)", async () => {
+    const columns = await resolveEmbeddingFunctions(schemaWith('[{"sourceColumn":"text","vectorColumn":"vector","name":"not-here","model":{}}]'));
+    expect(embeddingPairsFor(textTable(["a"], [[1, 2, 3]]), columns)).toEqual([]);
+    await expectQuiverError(() => embeddingPairsFor(textTable(["a"], [null]), columns), EmbeddingFunctionNotFoundError, "EMBEDDING_FUNCTION_NOT_FOUND");
+    await expectQuiverError(() => embeddingPairsFor(textTable(["a"]), columns), EmbeddingFunctionNotFoundError, "EMBEDDING_FUNCTION_NOT_FOUND");
   });
 
   it("reports a function that cannot be built (an unset variable) as failed, with the typed error", async () => {

@@ -78,7 +78,10 @@ const BOUNDARY_END = 0x3e; // ">"
  *
  * Deterministic across processes, machines and platforms: the same text and
  * options always give the same bits (integer hashing; only `sqrt` and
- * additions, which IEEE 754 rounds the same everywhere).
+ * additions, which IEEE 754 rounds the same everywhere). ASCII text depends on
+ * nothing else; other text also goes through Unicode normalisation and case
+ * mapping, whose tables only grow with new Unicode versions (characters that
+ * exist today keep their mapping).
  *
  * Text handling: NFKC-normalised, lower-cased and accent-folded ("Café" =
  * "cafe"), each switchable; words are runs of letters and

@@ -24,9 +24,9 @@ export async function rewriteFragments(
       const fragments = [];
       for (let i = 0; i < base.fragments.length; i++) {
         const batch = transform(await snapshot.fragments[i]!.load(), schema);
-        const file = await writeFragmentFile(storage.store, storage.dir, batch);
+        const { file, vectors } = await writeFragmentFile(storage.store, storage.dir, batch);
         files.push(file);
-        fragments.push({ ...base.fragments[i]!, file });
+        fragments.push({ ...base.fragments[i]!, file, vectors });
       }
       return {
         draft: { schema, fragments, nextFragmentId: base.nextFragmentId, metadata },

@@ -1,6 +1,6 @@
 import type { RecordBatch, Schema } from "apache-arrow";
 import { concatBatches } from "../../arrow/concat-batches.js";
-import { writeFragmentFile } from "../../storage/fragment-file.js";
+import { writeFragmentFile, type VectorRange } from "../../storage/fragment-file.js";
 import type { FragmentEntry, Manifest } from "../../storage/manifest.js";
 import type { TableStorage } from "../../storage/table-storage.js";
 
@@ -11,6 +11,7 @@ export const MAX_ROWS_PER_FRAGMENT = 1_048_576;
 export interface WrittenFile {
   readonly file: string;
   readonly rows: number;
+  readonly vectors: readonly VectorRange[];
 }
 
 /**
@@ -31,7 +32,8 @@ export async function writeFragments(
     const flush = async () => {
       if (pendingRows === 0) return;
       const batch = concatBatches(schema, pending);
-      written.push({ file: await writeFragmentFile(storage.store, storage.dir, batch), rows: batch.numRows });
+      const { file, vectors } = await writeFragmentFile(storage.store, storage.dir, batch);
+      written.push({ file, rows: batch.numRows, vectors });
       pending = [];
       pendingRows = 0;
     };
@@ -58,6 +60,6 @@ export function assignFragmentIds(base: Manifest | undefined, files: readonly Wr
   nextFragmentId: number;
 } {
   let next = base?.nextFragmentId ?? 0;
-  const fragments = files.map((f) => ({ id: next++, file: f.file, rows: f.rows }));
+  const fragments = files.map((f) => ({ id: next++, file: f.file, rows: f.rows, vectors: f.vectors }));
   return { fragments, nextFragmentId: next };
 }
