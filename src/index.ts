@@ -19,6 +19,8 @@ export type {
   DropColumnsResult,
   FragmentStatistics,
   FragmentSummaryStats,
+  IndexConfig,
+  IndexStatistics,
   IntoSql,
   MergeResult,
   OptimizeOptions,

@@ -26,6 +26,8 @@ import type {
   ColumnAlteration,
   DeleteResult,
   DropColumnsResult,
+  IndexConfig,
+  IndexStatistics,
   IntoSql,
   MergeResult,
   NewColumns,
@@ -488,6 +490,34 @@ export class LocalTable extends Table {
         },
       },
     };
+  }
+
+  async createIndex(column: string, _options?: Record<string, unknown>): Promise<void> {
+    this.checkWritable("create an index on");
+    this.requireColumn(await this.schema(), column, "createIndex");
+    throw new NotSupportedError(
+      `createIndex("${column}") on table '${this.name}': indexes are not built yet in this version of Quiver. ` +
+        `Searches and filters are exact without them; vector search stays fast up to a few hundred thousand rows.`,
+    );
+  }
+
+  async listIndices(): Promise<IndexConfig[]> {
+    await this.current();
+    return [];
+  }
+
+  async indexStats(_name: string): Promise<IndexStatistics | undefined> {
+    await this.current();
+    return undefined;
+  }
+
+  async dropIndex(name: string): Promise<void> {
+    this.checkWritable("drop an index of");
+    await this.current();
+    throw new InvalidArgumentError(
+      `dropIndex("${name}") on table '${this.name}': there is no index named '${name}'; listIndices() shows the indexes.`,
+      "name",
+    );
   }
 
   private async current(): Promise<Manifest> {

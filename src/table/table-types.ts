@@ -131,3 +131,22 @@ export interface TableStatistics {
 
 /** A value usable in `update({values})`: a literal of the column's type. */
 export type IntoSql = string | number | boolean | null | Date | bigint | ArrayBufferLike | ArrayLike<number> | IntoSql[];
+
+/** A built index, as `listIndices()` reports it. */
+export interface IndexConfig {
+  /** The index's name. */
+  name: string;
+  /** Its kind, e.g. "IvfPq", "BTree", "FTS". */
+  indexType: string;
+  /** The columns it covers. */
+  columns: string[];
+}
+
+/** Statistics of one index, as `indexStats(name)` reports them. */
+export interface IndexStatistics {
+  numIndexedRows: number;
+  numUnindexedRows: number;
+  indexType: string;
+  distanceType?: string;
+  numIndices?: number;
+}

@@ -11,6 +11,8 @@ import type {
   ColumnAlteration,
   DeleteResult,
   DropColumnsResult,
+  IndexConfig,
+  IndexStatistics,
   IntoSql,
   NewColumns,
   OptimizeOptions,
@@ -91,4 +93,12 @@ export abstract class Table {
   abstract toArrow(): Promise<ArrowTable>;
   /** Sizes and fragment statistics. */
   abstract stats(): Promise<TableStatistics>;
+  /** Builds an index on a column (vector, full-text or scalar). */
+  abstract createIndex(column: string, options?: Record<string, unknown>): Promise<void>;
+  /** The indexes of the table. */
+  abstract listIndices(): Promise<IndexConfig[]>;
+  /** Statistics of one index, or undefined if there is no index of that name. */
+  abstract indexStats(name: string): Promise<IndexStatistics | undefined>;
+  /** Removes an index. */
+  abstract dropIndex(name: string): Promise<void>;
 }

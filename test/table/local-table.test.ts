@@ -336,3 +336,14 @@ describe("Table handles", () => {
     expect(schema.fields.find((f) => f.name === "price")!.type).toBeInstanceOf(Float64);
   });
 });
+
+describe("Table indexes", () => {
+  it("lists no indexes, has no stats, and explains that indexes are not built yet", async () => {
+    const table = await makeTable();
+    expect(await table.listIndices()).toEqual([]);
+    expect(await table.indexStats("vector_idx")).toBeUndefined();
+    const error = await expectUnchanged(table, () => table.createIndex("vector"));
+    expect((error as Error).message).toMatch(/not built yet/);
+    await expectUnchanged(table, () => table.dropIndex("vector_idx"));
+  });
+});
