@@ -33,6 +33,10 @@ export type {
   WriteProgress,
 } from "./table/table-types.js";
 
+// Embedding (also under quiverdb/embedding, as LanceDB's `embedding` namespace)
+export * as embedding from "./embedding/index.js";
+export type { EmbeddingWriteOptions } from "./table/prepare-rows.js";
+
 // Query
 export { QueryBase } from "./query/query-base.js";
 export { Query } from "./query/query.js";
@@ -43,6 +47,13 @@ export type { IngestData as Data, SchemaLike } from "./arrow/index.js";
 
 // Errors
 export {
+  EmbeddingError,
+  EmbeddingFunctionNotFoundError,
+  EmbeddingMetadataError,
+  OperationAbortedError,
+  RegistryError,
+  SecretInConfigError,
+  VariableNotSetError,
   ColumnNotFoundError,
   CommitConflictError,
   ConnectionClosedError,

@@ -1,8 +1,10 @@
 import type { Schema } from "apache-arrow";
 import type { IngestData, SchemaLike } from "../arrow/index.js";
+import type { EmbeddingFunctionConfig } from "../embedding/embedding-function.js";
+import type { EmbeddingWriteOptions } from "../table/prepare-rows.js";
 import type { Table } from "../table/table.js";
 
-export interface CreateTableOptions {
+export interface CreateTableOptions extends EmbeddingWriteOptions {
   /** "create" (default) fails if the table exists; "overwrite" replaces it with a new version. */
   mode: "create" | "overwrite";
   /** With mode "create": open the existing table instead of failing. */
@@ -11,6 +13,13 @@ export interface CreateTableOptions {
   schema: SchemaLike;
   /** Accepted for compatibility; local tables need no storage options. */
   storageOptions: Record<string, string>;
+  /**
+   * The embedding function that fills `vectorColumn` (default "vector") from
+   * `sourceColumn`, on this write and every later one; stored in the schema so the
+   * table embeds the same way when reopened. A schema made with `LanceSchema`
+   * carries its functions already and takes precedence.
+   */
+  embeddingFunction: EmbeddingFunctionConfig;
 }
 
 export interface OpenTableOptions {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Schema } from "apache-arrow";
-import { adoptSchema, toArrowTable, type IngestData, type SchemaLike } from "../arrow/index.js";
+import { adoptSchema, type IngestData, type SchemaLike } from "../arrow/index.js";
 import { ConnectionClosedError, InvalidArgumentError, NotSupportedError, TableExistsError, TableNotFoundError } from "../errors.js";
 import { DELETIONS_DIR } from "../storage/deletion-file.js";
 import type { FragmentCache } from "../storage/fragment-cache.js";
@@ -10,6 +10,8 @@ import type { ObjectStore } from "../storage/object-store.js";
 import { TableStorage } from "../storage/table-storage.js";
 import { LocalTable } from "../table/local-table.js";
 import type { Table } from "../table/table.js";
+import { createTableRows } from "../table/create-table-rows.js";
+import { tableEmbeddingCache } from "../table/embedding-cache-dir.js";
 import { appendRows } from "../table/write/append-rows.js";
 import { Connection, type CreateTableOptions, type OpenTableOptions, type TableNamesOptions } from "./connection.js";
 import { checkTableName, tableDirName, tableNameOfDir } from "./table-name.js";
@@ -137,7 +139,8 @@ export class LocalConnection extends Connection {
       throw new TableExistsError(name);
     }
     const schema = options.schema === undefined ? undefined : adoptSchema(options.schema);
-    const table = toArrowTable(data, { schema, table: name, operation: "createTable" });
+    const context = { table: name, operation: "createTable", defaultCache: tableEmbeddingCache(storage) };
+    const table = await createTableRows(data, schema, options.embeddingFunction, context, options);
     await this.store.makeDir(`${storage.dir}/_versions`);
     await this.store.makeDir(`${storage.dir}/${DATA_DIR}`);
     await this.store.makeDir(`${storage.dir}/${DELETIONS_DIR}`);

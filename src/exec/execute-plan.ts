@@ -32,20 +32,27 @@ export async function prepareQuery(plan: QueryPlan, snapshot: TableSnapshot): Pr
   const projection = resolveProjection(plan, schema, tableName);
   if (!plan.knn) return { plan, snapshot, projection };
 
-  const column = resolveVectorColumn(schema, tableName, plan.knn.column);
+  // Deferred vectors (text to embed) resolve first: one that embeds text may choose the column.
+  let requested = plan.knn.column;
   const vectors: Float32Array[] = [];
   for (const node of plan.knn.vectors) {
-    const values = node.kind === "QueryVectorLiteral" ? node.values : await node.resolve();
+    if (node.kind === "QueryVectorLiteral") {
+      vectors.push(node.values);
+      continue;
+    }
+    const resolved = await node.resolve({ schema, column: requested });
+    const values = resolved instanceof Float32Array ? resolved : resolved?.values;
     if (!(values instanceof Float32Array)) {
       throw new InvalidArgumentError(
-        `vector search on table '${tableName}': the deferred query vector (${node.kind === "QueryVectorDeferred" ? node.description : "?"}) ` +
-          "did not resolve to a Float32Array.",
+        `vector search on table '${tableName}': the deferred query vector (${node.description}) did not resolve to a Float32Array.`,
         "vector",
       );
     }
-    checkQueryDims(tableName, column, values.length, plan.knn.column !== undefined);
+    if (!(resolved instanceof Float32Array)) requested ??= resolved.column;
     vectors.push(values);
   }
+  const column = resolveVectorColumn(schema, tableName, requested);
+  for (const values of vectors) checkQueryDims(tableName, column, values.length, requested !== undefined);
   const queries = new Float32Array(vectors.length * column.dims);
   vectors.forEach((v, i) => queries.set(v, i * column.dims));
   const limit = Plans.effectiveLimit(plan)!;

@@ -15,6 +15,8 @@ export {
   type QueryVectorNode,
   type QueryVectorLiteral,
   type QueryVectorDeferred,
+  type DeferredVectorContext,
+  type ResolvedQueryVector,
 } from "./knn-node.js";
 export { QueryPlan, DEFAULT_VECTOR_LIMIT } from "./query-plan-node.js";
 export { explainPlan, type ExplainOptions } from "./explain-plan.js";

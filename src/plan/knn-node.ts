@@ -1,3 +1,4 @@
+import type { Schema } from "apache-arrow";
 import { isNode } from "./filter-node.js";
 
 /** The distance metrics of a vector search, with LanceDB's names and definitions. */
@@ -28,7 +29,24 @@ export interface QueryVectorDeferred {
   readonly kind: "QueryVectorDeferred";
   /** What the vector will be, for `explainPlan` ("embedding of 'red shoes'"). */
   readonly description: string;
-  readonly resolve: () => Promise<Float32Array>;
+  /**
+   * Computes the vector for the snapshot being queried. `column` is the vector
+   * column chosen with `.column()`, if any; a resolver that embeds text may pick
+   * the column itself (the one its embedding function fills) and say which.
+   */
+  readonly resolve: (context: DeferredVectorContext) => Promise<Float32Array | ResolvedQueryVector>;
+}
+
+/** What a deferred query vector knows when it is resolved. @internal */
+export interface DeferredVectorContext {
+  readonly schema: Schema;
+  readonly column: string | undefined;
+}
+
+/** A resolved query vector with the vector column it belongs to. @internal */
+export interface ResolvedQueryVector {
+  readonly values: Float32Array;
+  readonly column: string;
 }
 
 /** @internal */
@@ -92,7 +110,10 @@ export const KnnNode = Object.freeze({
     return Object.freeze({ kind: "QueryVectorLiteral", values });
   },
 
-  createDeferred(description: string, resolve: () => Promise<Float32Array>): QueryVectorDeferred {
+  createDeferred(
+    description: string,
+    resolve: (context: DeferredVectorContext) => Promise<Float32Array | ResolvedQueryVector>,
+  ): QueryVectorDeferred {
     return Object.freeze({ kind: "QueryVectorDeferred", description, resolve });
   },
 });

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, NotSupportedError } from "../errors.js";
-import { KnnNode, QueryPlan, type QueryVectorNode } from "../plan/index.js";
+import { KnnNode, QueryPlan, type DeferredVectorContext, type QueryVectorNode, type ResolvedQueryVector } from "../plan/index.js";
 import { StandardQueryBase } from "./query-base.js";
 import type { QuerySource } from "./query-source.js";
 import { type IntoVector, toDeferredVectorNode, toQueryVectorNode } from "./query-vector.js";
@@ -43,6 +43,20 @@ export class Query extends StandardQueryBase {
    */
   nearestToDeferred(description: string, compute: () => Promise<unknown>): VectorQuery {
     return this.#toVectorQuery(toDeferredVectorNode(description, compute, "nearestTo"));
+  }
+
+  /**
+   * A vector search whose query vector is computed when the query runs, for the
+   * snapshot it runs on (the table layer embeds text this way, so the builder
+   * stays synchronous and the function bound to the searched column is used).
+   *
+   * @internal
+   */
+  nearestToResolved(
+    description: string,
+    resolve: (context: DeferredVectorContext) => Promise<ResolvedQueryVector>,
+  ): VectorQuery {
+    return this.#toVectorQuery(KnnNode.createDeferred(description, resolve));
   }
 
   /** Not available yet: full-text search needs an FTS index, which Quiver does not build yet. */

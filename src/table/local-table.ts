@@ -1,6 +1,7 @@
 import { Field, Schema, Struct, Table as ArrowTable } from "apache-arrow";
 import { concatBatches } from "../arrow/concat-batches.js";
-import { adoptField, adoptSchema, isArrowField, isArrowSchema, toArrowTable, type IngestData } from "../arrow/index.js";
+import { adoptField, adoptSchema, isArrowField, isArrowSchema, type IngestData } from "../arrow/index.js";
+import type { PersistentEmbeddingCache } from "../embedding/persistent-embedding-cache.js";
 import {
   ColumnNotFoundError,
   ConnectionClosedError,
@@ -17,6 +18,9 @@ import { countLiveRows, type Manifest } from "../storage/manifest.js";
 import type { TableSnapshot } from "../storage/table-snapshot.js";
 import type { TableStorage } from "../storage/table-storage.js";
 import { MergeInsertBuilder, type MergeClauses } from "./merge-insert-builder.js";
+import { tableEmbeddingCache } from "./embedding-cache-dir.js";
+import { embedTextQuery } from "./embed-text-query.js";
+import { prepareRows, type EmbeddingWriteOptions, type PrepareContext } from "./prepare-rows.js";
 import { Table, type IntoVector } from "./table.js";
 import type {
   AddColumnsResult,
@@ -37,7 +41,6 @@ import type {
   UpdateOptions,
   UpdateResult,
   Version,
-  WriteProgress,
 } from "./table-types.js";
 import { appendRows } from "./write/append-rows.js";
 import { cleanupVersions } from "./write/cleanup-versions.js";
@@ -60,6 +63,7 @@ const SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000;
 export class LocalTable extends Table {
   #open = true;
   #pinned: number | undefined;
+  #embeddingCache: PersistentEmbeddingCache | undefined;
 
   /** @internal */
   constructor(private readonly storage: TableStorage) {
@@ -114,8 +118,8 @@ export class LocalTable extends Table {
       );
     }
     const base = await this.storage.readLatest();
-    const table = toArrowTable(data, { schema: base.schema, table: this.name, operation: "add" });
-    const progress = progressReporter(options.progress, table.numRows);
+    const table = await prepareRows(data, base.schema, this.prepareContext("add"), options);
+    const progress = progressReporter(options, table.numRows);
     const manifest = await appendRows(this.storage, base.schema, table.batches, {
       mode,
       onFileWritten: (file) => progress.written(file.rows),
@@ -193,15 +197,19 @@ export class LocalTable extends Table {
         "on",
       );
     }
-    return new MergeInsertBuilder(columns, (clauses, data) => this.runMerge(clauses, data));
+    return new MergeInsertBuilder(columns, (clauses, data, options) => this.runMerge(clauses, data, options));
   }
 
-  private async runMerge(clauses: MergeClauses, data: IngestData): Promise<MergeResult> {
+  private async runMerge(
+    clauses: MergeClauses,
+    data: IngestData,
+    options: Partial<EmbeddingWriteOptions>,
+  ): Promise<MergeResult> {
     this.checkWritable("mergeInsert into");
     const base = await this.storage.readLatest();
     const schema = base.schema;
     for (const column of clauses.on) this.requireColumn(schema, column, "mergeInsert");
-    const source = toArrowTable(data, { schema, table: this.name, operation: "mergeInsert" });
+    const source = await prepareRows(data, schema, this.prepareContext("mergeInsert"), options);
     const sourceBatch = concatBatches(schema, source.batches.length > 0 ? source.batches : []);
     const pairSchema = new Schema([
       new Field("target", new Struct(schema.fields), false),
@@ -238,21 +246,32 @@ export class LocalTable extends Table {
     return new Query(this);
   }
 
-  search(query: IntoVector | string, queryType?: string, _ftsColumns?: string | string[]): VectorQuery {
+  search(query: IntoVector | string, queryType: string = "auto", _ftsColumns?: string | string[]): VectorQuery {
     this.checkOpen();
-    if (typeof query === "string") {
-      throw new NotSupportedError(
-        `search("${query}") on table '${this.name}' is a text search, which needs an embedding function on the table ` +
-          `or a full-text index; neither exists in this version of Quiver yet. Search with a vector instead: table.search([0.1, ...]).`,
-      );
-    }
-    if (queryType !== undefined && queryType !== "auto" && queryType !== "vector") {
+    if (!["auto", "vector", "fts", "hybrid"].includes(queryType)) {
       throw new InvalidArgumentError(
-        `search on table '${this.name}': a vector query cannot run as "${queryType}"; use "vector" or "auto".`,
+        `search on table '${this.name}': queryType must be "auto", "vector", "fts" or "hybrid", got ${JSON.stringify(queryType)}.`,
         "queryType",
       );
     }
-    return this.vectorSearch(query);
+    if (typeof query !== "string") {
+      if (queryType === "fts") {
+        throw new InvalidArgumentError(
+          `Cannot perform full text search on a vector query: search on table '${this.name}' got a vector with queryType "fts"; ` +
+            `pass text for a full-text search, or use "vector".`,
+          "queryType",
+        );
+      }
+      return this.vectorSearch(query);
+    }
+    if (queryType === "fts" || queryType === "hybrid") {
+      throw new NotSupportedError(
+        `search("${query}", "${queryType}") on table '${this.name}': full-text search is not available in this version of Quiver yet, ` +
+          `so "${queryType}" queries cannot run. Use "vector" (or "auto") to search by the table's embedding function.`,
+      );
+    }
+    // "auto" and "vector": embed the text with the function of the searched column when the query runs.
+    return this.query().nearestToResolved(`embedding of ${JSON.stringify(query)}`, embedTextQuery(this.name, query));
   }
 
   vectorSearch(vector: IntoVector): VectorQuery {
@@ -520,6 +539,12 @@ export class LocalTable extends Table {
     );
   }
 
+  /** The context for preparing rows of a write: this table's name and its own embedding cache. */
+  private prepareContext(operation: string): PrepareContext {
+    this.#embeddingCache ??= tableEmbeddingCache(this.storage);
+    return { table: this.name, operation, defaultCache: this.#embeddingCache };
+  }
+
   private async current(): Promise<Manifest> {
     this.checkOpen();
     if (this.#pinned === undefined) return this.storage.readLatest();
@@ -599,21 +624,23 @@ function normalizeNewColumns(table: string, input: NewColumns): (Field | { name:
 }
 
 
-function progressReporter(callback: ((progress: WriteProgress) => void) | undefined, totalRows: number) {
+/** Reports writing progress to LanceDB's `progress` callback and to Quiver's `onProgress` events. */
+function progressReporter(options: Partial<AddDataOptions>, totalRows: number) {
   const started = performance.now();
   let outputRows = 0;
   const report = (done: boolean) => {
-    if (!callback) return;
+    const elapsedSeconds = (performance.now() - started) / 1000;
     try {
-      callback({
+      options.progress?.({
         outputRows,
         outputBytes: 0,
         totalRows,
-        elapsedSeconds: (performance.now() - started) / 1000,
+        elapsedSeconds,
         activeTasks: done ? 0 : 1,
         totalTasks: 1,
         done,
       });
+      if (!done) options.onProgress?.({ phase: "writing", rowsWritten: outputRows, rowsTotal: totalRows, elapsedSeconds });
     } catch {
       // A progress callback must never abort a write (LanceDB ignores its errors too).
     }

@@ -1,5 +1,6 @@
 import type { IngestData } from "../arrow/index.js";
 import { InvalidArgumentError } from "../errors.js";
+import type { EmbeddingWriteOptions } from "./prepare-rows.js";
 import type { MergeResult } from "./table-types.js";
 
 /** The clauses of a merge insert in their SQL form, as the user gave them. */
@@ -10,8 +11,8 @@ export interface MergeClauses {
   readonly whenNotMatchedBySourceDelete?: { readonly where?: string };
 }
 
-/** Options of `execute`: `timeoutMs` bounds the whole operation, retries included. */
-export interface WriteExecutionOptions {
+/** Options of `execute`: LanceDB's `timeoutMs` (accepted), and how missing vectors are embedded. */
+export interface WriteExecutionOptions extends Partial<EmbeddingWriteOptions> {
   timeoutMs?: number;
 }
 

@@ -1,4 +1,5 @@
 import type { DataType, Field, Schema } from "apache-arrow";
+import type { EmbeddingWriteOptions } from "./prepare-rows.js";
 
 /** Progress of a write, reported through `add(data, {progress})`. */
 export interface WriteProgress {
@@ -18,7 +19,7 @@ export interface WriteProgress {
   done: boolean;
 }
 
-export interface AddDataOptions {
+export interface AddDataOptions extends EmbeddingWriteOptions {
   /** "append" (default) adds rows; "overwrite" replaces every row of the table in one new version. */
   mode: "append" | "overwrite";
   /** Called after each fragment is written and once more with `done: true` after the commit. Errors it throws are ignored. */

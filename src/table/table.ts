@@ -67,8 +67,12 @@ export abstract class Table {
   abstract mergeInsert(on: string | string[]): MergeInsertBuilder;
   /** A query over all rows: add `where`, `select`, `limit`... */
   abstract query(): Query;
-  /** A nearest-neighbour search for `query` (a vector). */
-  abstract search(query: IntoVector, queryType?: string, ftsColumns?: string | string[]): VectorQuery;
+  /**
+   * A nearest-neighbour search for `query`: a vector, or text that the embedding
+   * function of the searched vector column turns into one when the query runs.
+   * `queryType`: "auto" (default) or "vector"; "fts" and "hybrid" need full-text search.
+   */
+  abstract search(query: IntoVector | string, queryType?: string, ftsColumns?: string | string[]): VectorQuery;
   /** A nearest-neighbour search for `vector`. */
   abstract vectorSearch(vector: IntoVector): VectorQuery;
   /** Adds columns computed by SQL from each row, or all-null columns from Arrow fields. */

@@ -1,0 +1,56 @@
+import { Type, type FixedSizeList } from "apache-arrow";
+import { embedQuery } from "../embedding/embed-query.js";
+import { requireEmbeddingFunction, resolveEmbeddingFunctions } from "../embedding/resolve-functions.js";
+import { InvalidArgumentError, NotSupportedError, formatList } from "../errors.js";
+import type { DeferredVectorContext, ResolvedQueryVector } from "../plan/index.js";
+
+/**
+ * The resolver of a text query: at execution it finds the embedding function
+ * bound to the searched vector column (the one chosen with `.column()`, or the
+ * table's only embedded column) and embeds the text with it. LanceDB always
+ * takes the first function; choosing by column lets a table hold several.
+ */
+export function embedTextQuery(
+  tableName: string,
+  text: string,
+): (context: DeferredVectorContext) => Promise<ResolvedQueryVector> {
+  return async ({ schema, column }) => {
+    const columns = await resolveEmbeddingFunctions(schema, { table: tableName });
+    if (columns.size === 0) {
+      throw new NotSupportedError(
+        `search("${text}") on table '${tableName}': the table has no embedding function, so a text query is a ` +
+          `full-text search, and full-text search is not available in this version of Quiver yet. ` +
+          `Create the table with an embedding function (createTable(name, data, {embeddingFunction: {function, sourceColumn}})) ` +
+          `to search by meaning, or search with a vector: table.search([0.1, ...]).`,
+      );
+    }
+    let entry;
+    if (column !== undefined) {
+      entry = columns.get(column);
+      if (!entry) {
+        throw new InvalidArgumentError(
+          `search("${text}") on table '${tableName}': column '${column}' has no embedding function to embed the text with; ` +
+            `the columns that have one are ${formatList([...columns.keys()])}. Choose one with .column(name), ` +
+            `or pass a vector to search '${column}'.`,
+          "column",
+        );
+      }
+    } else if (columns.size === 1) {
+      entry = [...columns.values()][0]!;
+    } else {
+      throw new InvalidArgumentError(
+        `search("${text}") on table '${tableName}': ${columns.size} vector columns have embedding functions ` +
+          `(${formatList([...columns.keys()])}); choose the one to search with .column(name).`,
+        "column",
+      );
+    }
+    const field = schema.fields.find((f) => f.name === entry.vectorColumn);
+    const width = field?.type.typeId === Type.FixedSizeList ? (field.type as FixedSizeList).listSize : undefined;
+    const values = await embedQuery(requireEmbeddingFunction(entry), text, {
+      table: tableName,
+      vectorColumn: entry.vectorColumn,
+      expectedWidth: width,
+    });
+    return { values, column: entry.vectorColumn };
+  };
+}
