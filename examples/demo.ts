@@ -1,16 +1,15 @@
 // The demo: index every README under node_modules and search it, offline.
 // Run: npm run demo   (options: --limit <files>, --db <folder>)
 //
-// The vectors come from a small feature-hashing vectoriser defined below, so that
-// the demo needs no model download. It is lexical (it matches words, not
-// meanings); the embedding-management work replaces it with the built-in
-// `hashing` embedding function and semantic models.
+// The table embeds its rows itself with the built-in `hashing` embedding function,
+// which needs no download. It is lexical: it matches words and spellings, not
+// meanings ("kitten" does not find "cat").
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { connect } from "quiverdb";
+import { getRegistry, type IngestProgress } from "quiverdb/embedding";
 
-const DIMS = 256;
 const { values: args } = parseArgs({
   options: { limit: { type: "string" }, db: { type: "string", default: ".demo-db" } },
 });
@@ -20,7 +19,6 @@ interface Chunk {
   id: number;
   package: string;
   text: string;
-  vector: Float32Array;
 }
 
 async function findReadmes(dir: string, found: string[] = [], depth = 0): Promise<string[]> {
@@ -61,21 +59,6 @@ function chunkText(markdown: string, size = 800): string[] {
   return chunks;
 }
 
-/** Term-frequency feature hashing of lower-cased words, L2-normalised. */
-function vectorise(text: string): Float32Array {
-  const vector = new Float32Array(DIMS);
-  for (const word of text.toLowerCase().match(/[a-z][a-z0-9]+/g) ?? []) {
-    let hash = 2166136261;
-    for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), 16777619);
-    vector[(hash >>> 0) % DIMS]! += hash & 0x80000000 ? -1 : 1;
-  }
-  let norm = 0;
-  for (const x of vector) norm += x * x;
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < DIMS; i++) vector[i]! /= norm;
-  return vector;
-}
-
 function progressBar(done: number, total: number): string {
   const width = 30;
   const filled = Math.round((done / total) * width);
@@ -86,21 +69,27 @@ const started = performance.now();
 const files = await findReadmes("node_modules");
 const chunks: Chunk[] = [];
 for (const file of files) {
-  for (const text of chunkText(await readFile(file, "utf8"))) {
-    chunks.push({ id: chunks.length, package: packageOf(file), text, vector: vectorise(text) });
-  }
+  for (const text of chunkText(await readFile(file, "utf8"))) chunks.push({ id: chunks.length, package: packageOf(file), text });
 }
 console.log(`Found ${files.length} READMEs, ${chunks.length} chunks.`);
 
 await rm(args.db!, { recursive: true, force: true });
 const db = await connect(args.db!);
-const batchSize = 500;
-const table = await db.createTable("readmes", chunks.slice(0, batchSize));
+const hashing = getRegistry().get("hashing")!.create({ ndims: 384 });
+const onProgress = (p: IngestProgress) => {
+  if (p.phase === "embedding") process.stdout.write(`\rEmbedding ${progressBar(p.rowsEmbedded, p.rowsTotal)}`);
+};
+// The first batch creates the table and binds the function to it; later adds embed the same way.
+const batchSize = 1000;
+const table = await db.createTable("readmes", chunks.slice(0, batchSize), {
+  embeddingFunction: { function: hashing, sourceColumn: "text", vectorColumn: "vector" },
+  onProgress,
+});
 for (let start = batchSize; start < chunks.length; start += batchSize) {
-  await table.add(chunks.slice(start, start + batchSize));
-  process.stdout.write(`\rIndexing ${progressBar(Math.min(start + batchSize, chunks.length), chunks.length)}`);
+  await table.add(chunks.slice(start, start + batchSize), { onProgress });
 }
-process.stdout.write(`\rIndexed ${await table.countRows()} chunks in ${((performance.now() - started) / 1000).toFixed(1)} s.${" ".repeat(30)}\n`);
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+process.stdout.write(`\rIndexed ${await table.countRows()} chunks in ${seconds} s.${" ".repeat(40)}\n`);
 
 const questions = [
   "parse command line arguments and options",
@@ -110,10 +99,11 @@ const questions = [
   "run tests in watch mode",
 ];
 for (const question of questions) {
-  const hits = await table.search(vectorise(question)).distanceType("cosine").select(["package", "text"]).limit(3).toArray();
+  // The text is embedded with the table's own function when the query runs.
+  const hits = await table.search(question).distanceType("cosine").select(["package", "text"]).limit(3).toArray();
   console.log(`\n> ${question}`);
   for (const hit of hits) {
-    const snippet = String(hit.text).replace(/\s+/g, " ").slice(0, 110);
+    const snippet = String(hit.text).replace(/\s+/g, " ").slice(0, 100);
     console.log(`  ${(1 - hit._distance).toFixed(2)}  ${String(hit.package).padEnd(24)} ${snippet}`);
   }
 }
