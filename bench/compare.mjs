@@ -2,8 +2,10 @@
  * `npm run bench`: the same workloads against quiverdb and @lancedb/lancedb in
  * one process run, reported as ratios (see README.md in this folder).
  *
- * usage: node --expose-gc bench/compare.mjs [--quick] [--rows N] [--queries N]
- *          [--warmup N] [--runs N] [--cold-runs N] [--sides quiverdb,lancedb] [--seed N] [--keep]
+ * usage: node --expose-gc bench/compare.mjs [--quick] [--only ingest,search,cold,embedding]
+ *          [--rows N] [--queries N] [--warmup N] [--runs N] [--cold-runs N]
+ *          [--embed-sizes N,N] [--embed-runs N] [--embed-queries N] [--slow-batches N]
+ *          [--sides quiverdb,lancedb] [--seed N] [--keep]
  */
 
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -18,6 +20,7 @@ import { errorSummary, folderBytes } from "./lib/runtime.mjs";
 import { SIDE_NAMES, loadSide } from "./lib/sides.mjs";
 import { mean, median, summarize } from "./lib/stats.mjs";
 import { runColdOpen } from "./workloads/cold-open.mjs";
+import { formatTargets, runEmbedding, summarizeEmbedding } from "./workloads/embedding.mjs";
 import { runIngest } from "./workloads/ingest.mjs";
 import { runSearch, searchScenarios } from "./workloads/search.mjs";
 
@@ -27,8 +30,13 @@ const SPREAD = 0.5;
 const BATCHES = 10;
 const K = 10;
 
-const FULL = { rows: 100_000, queries: 100, warmup: 10, runs: 3, coldRuns: 5 };
-const QUICK = { rows: 10_000, queries: 20, warmup: 3, runs: 3, coldRuns: 3 };
+const FULL = { rows: 100_000, queries: 100, warmup: 10, runs: 3, coldRuns: 5, embedSizes: [10_000, 50_000], embedRuns: 3, embedQueries: 200, slowBatches: 64 };
+const QUICK = { rows: 10_000, queries: 20, warmup: 3, runs: 3, coldRuns: 3, embedSizes: [10_000], embedRuns: 2, embedQueries: 50, slowBatches: 16 };
+/** The workloads, in the order they run. search and cold open read the table ingest leaves. */
+const WORKLOADS = ["ingest", "search", "cold", "embedding"];
+/** Rows of the table the query-time embedding part searches, and its untimed warm-up queries. */
+const EMBED_QUERY_ROWS = 10_000;
+const EMBED_QUERY_WARMUP = 20;
 
 const log = (line) => process.stderr.write(`${line}\n`);
 
@@ -41,6 +49,11 @@ function readOptions() {
       warmup: { type: "string" },
       runs: { type: "string" },
       "cold-runs": { type: "string" },
+      only: { type: "string", default: WORKLOADS.join(",") },
+      "embed-sizes": { type: "string" },
+      "embed-runs": { type: "string" },
+      "embed-queries": { type: "string" },
+      "slow-batches": { type: "string" },
       sides: { type: "string", default: SIDE_NAMES.join(",") },
       seed: { type: "string", default: "20240601" },
       keep: { type: "boolean", default: false },
@@ -49,7 +62,9 @@ function readOptions() {
   });
   if (values.help) {
     process.stdout.write(
-      "usage: npm run bench -- [--quick] [--rows N] [--queries N] [--warmup N] [--runs N] [--cold-runs N]\n" +
+      "usage: npm run bench -- [--quick] [--only ingest,search,cold,embedding]\n" +
+        "                       [--rows N] [--queries N] [--warmup N] [--runs N] [--cold-runs N]\n" +
+        "                       [--embed-sizes N,N] [--embed-runs N] [--embed-queries N] [--slow-batches N]\n" +
         "                       [--sides quiverdb,lancedb] [--seed N] [--keep]\n",
     );
     process.exit(0);
@@ -62,17 +77,34 @@ function readOptions() {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} takes an integer >= ${min}, got "${raw}"`);
     return n;
   };
+  const only = values.only.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const name of only) {
+    if (!WORKLOADS.includes(name)) throw new Error(`--only: unknown workload "${name}"; expected some of ${WORKLOADS.join(", ")}`);
+  }
+  let embedSizes = base.embedSizes;
+  if (values["embed-sizes"] !== undefined) {
+    embedSizes = values["embed-sizes"].split(",").map((raw) => {
+      const n = Number(raw.trim());
+      if (!Number.isInteger(n) || n < 100) throw new Error(`--embed-sizes takes integers >= 100 separated by commas, got "${values["embed-sizes"]}"`);
+      return n;
+    });
+  }
   const sides = values.sides.split(",").map((s) => s.trim()).filter(Boolean);
   for (const side of sides) {
     if (!SIDE_NAMES.includes(side)) throw new Error(`--sides: unknown side "${side}"; expected ${SIDE_NAMES.join(", ")}`);
   }
   return {
-    preset: `${values.quick ? "quick" : "full"}${["rows", "queries", "warmup", "runs", "cold-runs"].some((name) => values[name] !== undefined) ? " with overrides" : ""}`,
+    preset: `${values.quick ? "quick" : "full"}${["rows", "queries", "warmup", "runs", "cold-runs", "embed-sizes", "embed-runs", "embed-queries", "slow-batches"].some((name) => values[name] !== undefined) ? " with overrides" : ""}`,
+    only: WORKLOADS.filter((name) => only.includes(name)),
     rows: count("rows", base.rows, BATCHES),
     queries: count("queries", base.queries, 1),
     warmup: count("warmup", base.warmup, 0),
     runs: count("runs", base.runs, 1),
     coldRuns: count("cold-runs", base.coldRuns, 0),
+    embedSizes,
+    embedRuns: count("embed-runs", base.embedRuns, 1),
+    embedQueries: count("embed-queries", base.embedQueries, 1),
+    slowBatches: count("slow-batches", base.slowBatches, 1),
     sides: SIDE_NAMES.filter((name) => sides.includes(name)),
     seed: count("seed", 0, 0),
     keep: values.keep,
@@ -101,9 +133,13 @@ async function environment() {
 
 async function main() {
   const options = readOptions();
+  const selected = new Set(options.only);
   const startedAt = new Date();
   const env = { ...(await environment()), loadAverageAtStart: os.loadavg().map((l) => +l.toFixed(2)) };
-  log(`quiverdb vs lancedb: ${options.rows.toLocaleString("en-US")} rows x ${DIMS} dims, ${options.queries} queries, ${options.runs} ingest runs, ${options.coldRuns} cold opens (${options.preset})`);
+  const vectorWork = selected.has("ingest") || selected.has("search") || selected.has("cold");
+  // search and cold open need the table ingest writes: without "ingest", one untimed Arrow ingest builds it.
+  const tableOnly = !selected.has("ingest") && (selected.has("search") || selected.has("cold"));
+  log(`quiverdb vs lancedb: ${describeRun(options)}`);
   log(`node ${env.node}, ${env.cpu}, load average ${env.loadAverageAtStart.join(" ")}`);
 
   const errors = [];
@@ -121,53 +157,111 @@ async function main() {
 
   const workDir = await mkdtemp(join(os.tmpdir(), "quiver-bench-"));
   try {
-    let clock = performance.now();
-    const dataset = createDataset({ rows: options.rows, dims: DIMS, clusters: CLUSTERS, spread: SPREAD, seed: options.seed });
-    const queries = createQueries(dataset, { count: options.queries, seed: options.seed + 1 });
-    const warmupQueries = createQueries(dataset, { count: options.warmup, seed: options.seed + 2 });
-    const bounds = batchBounds(options.rows);
-    const modes = [
-      { key: "rows", label: "JS row objects", batches: bounds.map(([s, e]) => toRowObjects(dataset, s, e)) },
-      { key: "arrow", label: "Arrow Table", batches: bounds.map(([s, e]) => toArrowTable(arrow, dataset, s, e)) },
-    ];
-    log(`data generated in ${((performance.now() - clock) / 1000).toFixed(1)} s; work dir ${workDir}`);
+    let metrics = [];
+    let notes = [];
+    let targets = [];
+    const report = {
+      startedAt: startedAt.toISOString(),
+      options,
+      versions,
+      environment: env,
+    };
+    let bounds = [];
 
-    log("ingest");
-    const ingest = await runIngest({ sides, modes, rows: options.rows, runs: options.runs, workDir, log });
-    for (const mode of modes) mode.batches = undefined; // let the row objects go before searching
+    if (vectorWork) {
+      let clock = performance.now();
+      const dataset = createDataset({ rows: options.rows, dims: DIMS, clusters: CLUSTERS, spread: SPREAD, seed: options.seed });
+      const queries = createQueries(dataset, { count: options.queries, seed: options.seed + 1 });
+      const warmupQueries = createQueries(dataset, { count: options.warmup, seed: options.seed + 2 });
+      bounds = batchBounds(options.rows);
+      const allModes = [
+        { key: "rows", label: "JS row objects", batches: () => bounds.map(([s, e]) => toRowObjects(dataset, s, e)) },
+        { key: "arrow", label: "Arrow Table", batches: () => bounds.map(([s, e]) => toArrowTable(arrow, dataset, s, e)) },
+      ];
+      const modes = (tableOnly ? allModes.filter((m) => m.key === "arrow") : allModes).map((m) => ({ ...m, batches: m.batches() }));
+      log(`data generated in ${((performance.now() - clock) / 1000).toFixed(1)} s; work dir ${workDir}`);
 
-    const searchable = sides.filter((side) => ingest.keep[side.name]).map((side) => ({ ...side, tableDir: ingest.keep[side.name].dir }));
-    const tableBytes = {};
-    for (const side of searchable) tableBytes[side.name] = await folderBytes(side.tableDir);
+      log(tableOnly ? "building the table for search and cold open (one untimed Arrow ingest)" : "ingest");
+      const ingest = await runIngest({ sides, modes, rows: options.rows, runs: tableOnly ? 1 : options.runs, workDir, log });
+      for (const mode of modes) mode.batches = undefined; // let the row objects go before searching
 
-    log("search");
-    const scenarios = searchScenarios(SEARCH_FILTERS);
-    const queryArrays = queries.map((q) => Array.from(q));
-    const search = await runSearch({ sides: searchable, scenarios, queries: queryArrays, warmupQueries: warmupQueries.map((q) => Array.from(q)), k: K, log });
+      const searchable = sides.filter((side) => ingest.keep[side.name]).map((side) => ({ ...side, tableDir: ingest.keep[side.name].dir }));
+      const tableBytes = {};
+      for (const side of searchable) tableBytes[side.name] = await folderBytes(side.tableDir);
 
-    clock = performance.now();
-    const quality = scoreSearch(dataset, queries, scenarios, search);
-    log(`ground truth computed in ${((performance.now() - clock) / 1000).toFixed(1)} s`);
+      let search = {};
+      let scenarios = [];
+      let quality = { bySide: {}, matchingRows: {}, firstNeighbourOfQuery0: undefined };
+      const queryArrays = queries.map((q) => Array.from(q));
+      if (selected.has("search")) {
+        log("search");
+        scenarios = searchScenarios(SEARCH_FILTERS);
+        search = await runSearch({ sides: searchable, scenarios, queries: queryArrays, warmupQueries: warmupQueries.map((q) => Array.from(q)), k: K, log });
+        clock = performance.now();
+        quality = scoreSearch(dataset, queries, scenarios, search);
+        log(`ground truth computed in ${((performance.now() - clock) / 1000).toFixed(1)} s`);
+      }
 
-    log("cold open");
-    const queryFile = join(workDir, "query.json");
-    await writeFile(queryFile, JSON.stringify(queryArrays[0]));
-    const cold = await runColdOpen({ sides: searchable, queryFile, tries: options.coldRuns, log });
-    const coldTruth = quality.firstNeighbourOfQuery0;
+      let cold = {};
+      let coldTruth;
+      if (selected.has("cold")) {
+        log("cold open");
+        const queryFile = join(workDir, "query.json");
+        await writeFile(queryFile, JSON.stringify(queryArrays[0]));
+        cold = await runColdOpen({ sides: searchable, queryFile, tries: options.coldRuns, log });
+        coldTruth = quality.firstNeighbourOfQuery0 ?? firstNeighbour(dataset, queries[0]);
+      }
 
-    const metrics = buildMetrics({ sides: options.sides, modes, ingest, scenarios, search, quality, cold, tableBytes });
-    const notes = buildNotes({ sides: options.sides, ingest, search, quality, cold, coldTruth, errors });
+      metrics = buildMetrics({ sides: options.sides, selected, modes: tableOnly ? [] : modes, ingest, scenarios, search, quality, cold, tableBytes });
+      notes = buildNotes({ sides: options.sides, ingest, search, quality, cold, coldTruth, errors });
+      Object.assign(report, {
+        config: { dims: DIMS, clusters: CLUSTERS, spread: SPREAD, batches: bounds.length, batchRows: bounds.map(([s, e]) => e - s), k: K, filters: SEARCH_FILTERS.map(({ key, where }) => ({ key, where })) },
+        ingest: { tableOnly, keptTables: ingest.keep, results: ingest.results },
+        search: stripResults(search),
+        quality,
+        coldOpen: cold,
+        tableBytes,
+      });
+      // Drop the ingested tables before the embedding workload (unless --keep).
+      if (!options.keep) for (const side of searchable) await rm(side.tableDir, { recursive: true, force: true });
+    } else {
+      for (const { side, workload, error } of errors) notes.push(`${side}: ${workload} failed: ${error.message}`);
+    }
+
+    if (selected.has("embedding")) {
+      log("embedding");
+      const embedding = await runEmbedding({
+        sides,
+        config: {
+          sizes: options.embedSizes,
+          runs: options.embedRuns,
+          slowBatches: options.slowBatches,
+          queryRows: EMBED_QUERY_ROWS,
+          queries: options.embedQueries,
+          warmup: EMBED_QUERY_WARMUP,
+          seed: options.seed,
+        },
+        workDir,
+        log,
+      });
+      const summary = summarizeEmbedding(embedding, options.sides);
+      metrics.push(...summary.metrics);
+      notes.push(...summary.notes);
+      targets = summary.targets;
+      report.embedding = embedding;
+    }
 
     const finishedAt = new Date();
     env.loadAverageAtEnd = os.loadavg().map((l) => +l.toFixed(2));
     const lines = [
       "",
-      `quiverdb ${versions.quiverdb ?? "-"} vs @lancedb/lancedb ${versions.lancedb ?? "-"}: ${options.rows.toLocaleString("en-US")} rows x ${DIMS}-dim float32, ${bounds.length} batches, k=${K}, ${options.queries} queries (${options.warmup} warm-up), ${options.runs} ingest runs, ${options.coldRuns} cold opens; medians`,
+      `quiverdb ${versions.quiverdb ?? "-"} vs @lancedb/lancedb ${versions.lancedb ?? "-"}: ${describeRun(options, bounds.length)}; medians`,
       `node ${env.node}, ${env.cpu}, load average ${env.loadAverageAtStart.join("/")} at start, ${env.loadAverageAtEnd.join("/")} at end; ${((finishedAt - startedAt) / 1000).toFixed(0)} s`,
-      `Arrow Tables are built once with apache-arrow ${env.apacheArrowUsedByBench} (LanceDB's peer range) and passed to both sides`,
+      ...(vectorWork ? [`Arrow Tables are built once with apache-arrow ${env.apacheArrowUsedByBench} (LanceDB's peer range) and passed to both sides`] : []),
       "ratio = quiverdb / lancedb; 'better' says whether a higher or a lower value wins",
       "",
       ...formatTable(metrics),
+      ...(targets.length ? ["", "targets (issue 3, quiverdb):", ...formatTargets(targets).map((t) => `  - ${t}`)] : []),
       ...(notes.length ? ["", "notes:", ...notes.map((n) => `  - ${n}`)] : []),
       "",
     ];
@@ -175,22 +269,13 @@ async function main() {
     const resultsDir = new URL("./results/", import.meta.url);
     await mkdir(resultsDir, { recursive: true });
     const file = new URL(`${startedAt.toISOString().replace(/[:.]/g, "-")}.json`, resultsDir);
-    const report = {
-      startedAt: startedAt.toISOString(),
+    Object.assign(report, {
       finishedAt: finishedAt.toISOString(),
-      options,
-      config: { dims: DIMS, clusters: CLUSTERS, spread: SPREAD, batches: bounds.length, batchRows: bounds.map(([s, e]) => e - s), k: K, filters: SEARCH_FILTERS.map(({ key, where }) => ({ key, where })) },
-      versions,
-      environment: env,
       metrics: metrics.map((m) => ({ ...m, ratio: ratioOf(m), verdict: verdictOf(m) })),
+      targets,
       notes,
       errors,
-      ingest: { keptTables: ingest.keep, results: ingest.results },
-      search: stripResults(search),
-      quality,
-      coldOpen: cold,
-      tableBytes,
-    };
+    });
     await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(lines.join("\n"));
     process.stdout.write(`full results: ${file.pathname}\n`);
@@ -198,6 +283,31 @@ async function main() {
     if (options.keep) log(`tables kept in ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** One line saying what this run measures. */
+function describeRun(options, batches) {
+  const parts = [];
+  const selected = new Set(options.only);
+  if (selected.has("ingest") || selected.has("search") || selected.has("cold")) {
+    const vector = [`${options.rows.toLocaleString("en-US")} rows x ${DIMS}-dim float32${batches ? `, ${batches} batches` : ""}`];
+    if (selected.has("ingest")) vector.push(`${options.runs} ingest runs`);
+    if (selected.has("search")) vector.push(`k=${K}, ${options.queries} queries (${options.warmup} warm-up)`);
+    if (selected.has("cold")) vector.push(`${options.coldRuns} cold opens`);
+    parts.push(vector.join(", "));
+  }
+  if (selected.has("embedding")) {
+    parts.push(
+      `embedding: ${options.embedSizes.map((n) => n.toLocaleString("en-US")).join(" and ")} texts, ${options.embedRuns} runs, ` +
+        `slow API ${options.slowBatches} batches, ${options.embedQueries} text queries on ${EMBED_QUERY_ROWS.toLocaleString("en-US")} rows`,
+    );
+  }
+  return `${parts.join("; ")} (${options.only.join(", ")}; ${options.preset})`;
+}
+
+/** The id of the nearest row to `query` (the cold-open check when search did not run). */
+function firstNeighbour(dataset, query) {
+  return exactTopK(dataset, computeDistances(dataset, query), 1, () => true).ids[0];
 }
 
 /** Recall@k, filter violations and distance errors of every side, against the brute-force truth. */
@@ -248,7 +358,7 @@ function bySide(sides, pick) {
   return Object.fromEntries(sides.map((name) => [name, pick(name)]));
 }
 
-function buildMetrics({ sides, modes, ingest, scenarios, search, quality, cold, tableBytes }) {
+function buildMetrics({ sides, selected, modes, ingest, scenarios, search, quality, cold, tableBytes }) {
   const metrics = [];
   for (const mode of modes) {
     metrics.push({
@@ -284,23 +394,27 @@ function buildMetrics({ sides, modes, ingest, scenarios, search, quality, cold, 
       ...bySide(sides, (name) => quality.bySide[name]?.[scenario.key]?.meanRecall ?? (search[name] ? "error" : undefined)),
     });
   }
-  metrics.push({
-    metric: "max _distance error vs JS squared L2",
-    unit: "relative error",
-    better: "none",
-    ...bySide(sides, (name) => {
-      const values = Object.values(quality.bySide[name] ?? {}).map((s) => s.maxDistanceError);
-      return values.length ? Math.max(...values) : undefined;
-    }),
-  });
+  if (selected.has("search")) {
+    metrics.push({
+      metric: "max _distance error vs JS squared L2",
+      unit: "relative error",
+      better: "none",
+      ...bySide(sides, (name) => {
+        const values = Object.values(quality.bySide[name] ?? {}).map((s) => s.maxDistanceError);
+        return values.length ? Math.max(...values) : undefined;
+      }),
+    });
+  }
   const coldStat = (field) => (name) => {
     const tries = cold[name]?.tries ?? [];
     const good = tries.filter((t) => !t.error).map((t) => t[field]);
     return good.length ? median(good) : tries.length ? "error" : undefined;
   };
-  metrics.push({ metric: "cold: import + open + first query, in child", unit: "ms", better: "lower", ...bySide(sides, coldStat("importToFirstResultMs")) });
-  metrics.push({ metric: "cold: of which import of the library", unit: "ms", better: "lower", ...bySide(sides, coldStat("importMs")) });
-  metrics.push({ metric: "cold: whole child process, wall", unit: "ms", better: "lower", ...bySide(sides, coldStat("wallMs")) });
+  if (selected.has("cold")) {
+    metrics.push({ metric: "cold: import + open + first query, in child", unit: "ms", better: "lower", ...bySide(sides, coldStat("importToFirstResultMs")) });
+    metrics.push({ metric: "cold: of which import of the library", unit: "ms", better: "lower", ...bySide(sides, coldStat("importMs")) });
+    metrics.push({ metric: "cold: whole child process, wall", unit: "ms", better: "lower", ...bySide(sides, coldStat("wallMs")) });
+  }
   metrics.push({
     metric: "table size on disk",
     unit: "MB",

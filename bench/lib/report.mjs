@@ -6,7 +6,8 @@
 /**
  * @typedef {object} Metric
  * @property {string} metric
- * @property {"rows/s" | "ms" | "recall" | "MB" | "relative error"} unit
+ * @property {"rows/s" | "ms" | "us" | "x" | "count" | "recall" | "MB" | "relative error"} unit
+ *   "x": a ratio of two times; "us": microseconds; "count": a number of things (requests)
  * @property {"higher" | "lower" | "none"} better "none": informational, no winner
  * @property {number | string | undefined} quiverdb a number, or a string such as "error"
  * @property {number | string | undefined} lancedb
@@ -39,7 +40,13 @@ function formatValue(value, unit) {
     case "rows/s":
       return Math.round(value).toLocaleString("en-US");
     case "ms":
-      return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
+      return Math.abs(value) < 1 ? value.toFixed(3) : Math.abs(value) < 10 ? value.toFixed(2) : Math.abs(value) < 100 ? value.toFixed(1) : value.toFixed(0);
+    case "us":
+      return value.toFixed(1);
+    case "x":
+      return value.toFixed(2);
+    case "count":
+      return Number.isInteger(value) ? value.toLocaleString("en-US") : value.toFixed(1);
     case "recall":
       return value.toFixed(3);
     case "MB":

@@ -13,10 +13,12 @@ const LOADERS = {
   quiverdb: {
     // The built package, exactly what `npm publish` would ship.
     specifier: () => new URL("../../dist/index.js", import.meta.url).href,
+    embeddingSpecifier: () => new URL("../../dist/embedding/index.js", import.meta.url).href,
     packageJson: () => new URL("../../package.json", import.meta.url),
   },
   lancedb: {
     specifier: () => import.meta.resolve("@lancedb/lancedb"),
+    embeddingSpecifier: () => import.meta.resolve("@lancedb/lancedb/embedding"),
     packageJson: () => new URL("../node_modules/@lancedb/lancedb/package.json", import.meta.url),
   },
 };
@@ -33,4 +35,13 @@ export async function loadSide(name) {
   const module = await import(specifier);
   const { version } = JSON.parse(await readFile(loader.packageJson(), "utf8"));
   return { name, specifier, module, version };
+}
+
+/**
+ * Imports a side's embedding module (`quiverdb/embedding` from the build, or
+ * `@lancedb/lancedb/embedding`): `TextEmbeddingFunction`, `getRegistry`, `register`.
+ * @param {{ name: string }} side a side returned by loadSide
+ */
+export async function loadEmbeddingModule(side) {
+  return import(LOADERS[side.name].embeddingSpecifier());
 }

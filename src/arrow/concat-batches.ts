@@ -9,11 +9,8 @@ import {
   makeData,
   makeVector,
 } from "apache-arrow";
+import type { TypedArray } from "../util/typed-array.js";
 
-type TypedArray =
-  | Int8Array | Int16Array | Int32Array | BigInt64Array
-  | Uint8Array | Uint16Array | Uint32Array | BigUint64Array
-  | Float32Array | Float64Array;
 
 /**
  * Concatenates record batches of one schema into a single batch, copying each

@@ -9,18 +9,8 @@ import {
   makeData,
   makeVector,
 } from "apache-arrow";
+import type { TypedArray } from "../util/typed-array.js";
 
-type TypedArray =
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | BigInt64Array
-  | Uint8Array
-  | Uint16Array
-  | Uint32Array
-  | BigUint64Array
-  | Float32Array
-  | Float64Array;
 
 /**
  * Which rows to gather: row `rows[i]` of source chunk `sources[i]` becomes
