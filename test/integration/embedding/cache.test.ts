@@ -21,7 +21,7 @@ async function newTable(dir?: string) {
   return { table, probe, path, fn };
 }
 
-describe("the embedding cache of a table", () => {
+describe("Table.add() embedding cache", () => {
   it("embeds only the new texts when the same texts are added again", async () => {
     const { table, probe } = await newTable();
     expect(probe.texts).toEqual(["alpha", "beta", "gamma"]);

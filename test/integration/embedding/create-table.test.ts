@@ -1,14 +1,46 @@
 // Tables created with embedding functions: the config option, createEmptyTable,
 // LanceSchema with several (source -> vector) pairs, and the stored metadata.
-import { Field, FixedSizeList, Float32, Int32, Precision, Schema, Utf8, type Float } from "apache-arrow";
-import { describe, expect, it } from "vitest";
+import { Field, FixedSizeList, Float16, Float32, Int32, Precision, Schema, Utf8, type Float } from "apache-arrow";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidArgumentError, connect, type Table } from "../../../src/index.js";
-import { LanceSchema, getRegistry, type EmbeddingFunction } from "../../../src/embedding/index.js";
+import {
+  LanceSchema,
+  TextEmbeddingFunction,
+  getRegistry,
+  register,
+  type EmbeddingBatch,
+  type EmbeddingFunction,
+  type HashingEmbeddingFunction,
+  type HashingOptions,
+} from "../../../src/embedding/index.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { asFloat32, fakeVector, makeFake, vectorValues } from "../../helpers/fake-embedding-function.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
 
-const hashing = (options: Record<string, unknown> = {}) => getRegistry().get("hashing")!.create(options);
+/** A function whose vectors are Float16. */
+class HalfPrecisionFunction extends TextEmbeddingFunction {
+  constructor(options: Record<string, unknown> = {}) {
+    super();
+    this.resolveVariables(options);
+  }
+  override ndims(): number {
+    return 3;
+  }
+  override embeddingDataType(): Float {
+    return new Float16();
+  }
+  async generateEmbeddings(texts: string[]): Promise<EmbeddingBatch> {
+    return texts.map((t) => [t.length, 0.5, -1]);
+  }
+}
+beforeAll(() => {
+  register("quiver-test-half")(HalfPrecisionFunction);
+});
+afterAll(() => {
+  getRegistry().unregister("quiver-test-half");
+});
+
+const hashing = (options: HashingOptions = {}) => getRegistry().get<HashingEmbeddingFunction>("hashing")!.create(options);
 
 const TEXTS = ["the quick brown fox", "a lazy dog sleeps", "vector databases store embeddings", "brown bread and butter"];
 const rows = () => TEXTS.map((text, id) => ({ id, text }));
@@ -174,6 +206,23 @@ describe("LanceSchema()", () => {
     await table.add([{ id: 1, a: "x", b: "y" }]);
     const query = table.search("x"); // building the query does not fail
     await expectQuiverError(query.toArray(), InvalidArgumentError, "INVALID_ARGUMENT", "'va' and 'vb'", ".column(name)");
+  });
+});
+
+describe("Connection.createTable() with a Float16 function", () => {
+  it("gives a Float16 vector column, from the config and from LanceSchema, filled on add and searched by text", async () => {
+    const db = await connect(await makeTempDir());
+    const fn = new HalfPrecisionFunction();
+    const viaConfig = await db.createTable("a", rows(), { embeddingFunction: { function: fn, sourceColumn: "text" } });
+    const viaSchema = await db.createEmptyTable("b", LanceSchema({ id: new Int32(), text: fn.sourceField(), vector: fn.vectorField() }));
+    await viaSchema.add(rows());
+    for (const table of [viaConfig, viaSchema]) {
+      const type = (await table.schema()).fields.find((f) => f.name === "vector")!.type as FixedSizeList;
+      expect(`${type}`).toBe("FixedSizeList[3]<Float16>");
+      expect((await column(table, "vector"))[1]).toEqual([TEXTS[1]!.length, 0.5, -1]);
+      const top = (await table.search(TEXTS[2]!).limit(1).toArray()) as { id: number; _distance: number }[];
+      expect([top[0]!.id, top[0]!._distance]).toEqual([2, 0]);
+    }
   });
 });
 

@@ -35,8 +35,8 @@ afterAll(() => {
   getRegistry().unregister(KEYED_NAME);
 });
 
-describe("sensitive options of embedding functions", () => {
-  it("keep the secret out of every file of the table: only the $var: reference is stored", async () => {
+describe("Connection.createTable() with a sensitive option", () => {
+  it("stores the $var: reference and never the secret, in any file of the table", async () => {
     const secret = `sk-test-${randomUUID()}`;
     getRegistry().setVar("api_key", secret);
     const dir = await makeTempDir();
@@ -69,7 +69,7 @@ describe("sensitive options of embedding functions", () => {
     );
   });
 
-  it("refuse a hard-coded secret with SecretInConfigError, whose message shows setVar and $var: but never the secret", async () => {
+  it("never gets a hard-coded secret: SecretInConfigError shows setVar and $var: but never the secret", async () => {
     const secret = `sk-live-${randomUUID()}`;
     const dir = await makeTempDir();
     const db = await connect(dir);

@@ -5,10 +5,10 @@ import { readdir } from "node:fs/promises";
 import { Field, Int32, Schema, Utf8 } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { EmbeddingFunctionNotFoundError, RegistryError, connect } from "../../../src/index.js";
-import { LanceSchema, getRegistry, register } from "../../../src/embedding/index.js";
+import { LanceSchema, getRegistry, register, type HashingEmbeddingFunction } from "../../../src/embedding/index.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { FakeTextFunction, fakeVector, registerFakeFunction, vectorValues, asFloat32 } from "../../helpers/fake-embedding-function.js";
-import { expectUnchanged } from "../../helpers/table-state.js";
+import { expectFailedWrite } from "../../helpers/expect-failed-write.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
 
 /** Never registered. */
@@ -61,7 +61,7 @@ describe("Connection.createTable() with an unregistered function", () => {
   });
 });
 
-describe("a table whose function is not registered in this process", () => {
+describe("Connection.openTable() of a table whose function is not registered in this process", () => {
   /** A table made with a registered class, which is then unregistered. */
   async function orphanedTable() {
     class DoomedFunction extends FakeTextFunction {}
@@ -98,18 +98,19 @@ describe("a table whose function is not registered in this process", () => {
 
   it("refuses rows without vectors with EmbeddingFunctionNotFoundError naming the function and how to register it; the table is unchanged", async () => {
     const table = await orphanedTable();
-    const error = await expectUnchanged(table, () => table.add([{ id: 5, text: "epsilon" }]));
-    await expectQuiverError(
-      Promise.reject(error),
+    const error = await expectFailedWrite(
+      table,
+      () => table.add([{ id: 5, text: "epsilon" }]),
       EmbeddingFunctionNotFoundError,
       "EMBEDDING_FUNCTION_NOT_FOUND",
       'Function "doomed-function" not found in registry',
       "table 'docs'",
       'register("doomed-function")(MyFunction)',
     );
-    expect((error as EmbeddingFunctionNotFoundError).functionName).toBe("doomed-function");
+    expect(error.functionName).toBe("doomed-function");
     // A batch where only some rows carry vectors needs the function too.
-    await expectUnchanged(table, () => table.add([{ id: 6, text: "zeta", vector: [1, 2, 3] }, { id: 7, text: "eta" }]));
+    const partial = () => table.add([{ id: 6, text: "zeta", vector: [1, 2, 3] }, { id: 7, text: "eta" }]);
+    await expectFailedWrite(table, partial, EmbeddingFunctionNotFoundError, "EMBEDDING_FUNCTION_NOT_FOUND", "doomed-function");
   });
 
   it("refuses a text search with EmbeddingFunctionNotFoundError naming the function", async () => {
@@ -121,5 +122,27 @@ describe("a table whose function is not registered in this process", () => {
       'Function "doomed-function" not found in registry',
       '@register("doomed-function")',
     );
+  });
+
+  it("accepts a write that gives every vector of its column while another column's function embeds the rest", async () => {
+    class PartnerFunction extends FakeTextFunction {}
+    register("partner-function")(PartnerFunction);
+    const partner = new PartnerFunction({ tag: "partner", ndims: 2 });
+    const hashing = getRegistry().get<HashingEmbeddingFunction>("hashing")!.create({ ndims: 4 });
+    const db = await connect(await makeTempDir());
+    const table = await db.createEmptyTable(
+      "docs",
+      LanceSchema({ id: new Int32(), x: partner.sourceField(), vx: partner.vectorField(), y: hashing.sourceField(), vy: hashing.vectorField() }),
+    );
+    getRegistry().unregister("partner-function");
+
+    await table.add([{ id: 1, x: "given", vx: [9, 9], y: "embedded by hashing" }]);
+    const rows = (await table.query().toArray()) as { vx: unknown; vy: unknown }[];
+    expect(vectorValues(rows[0]!.vx)).toEqual([9, 9]);
+    expect(vectorValues(rows[0]!.vy)).toEqual(asFloat32((await hashing.computeSourceEmbeddings(["embedded by hashing"]))[0]!));
+    const add = () => table.add([{ id: 2, x: "needs the partner", y: "y" }]);
+    await expectFailedWrite(table, add, EmbeddingFunctionNotFoundError, "EMBEDDING_FUNCTION_NOT_FOUND", "partner-function");
+    const top = (await table.search("embedded by hashing").column("vy").limit(1).toArray()) as { id: number }[];
+    expect(top[0]!.id).toBe(1);
   });
 });
