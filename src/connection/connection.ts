@@ -3,6 +3,7 @@ import type { IngestData, SchemaLike } from "../arrow/index.js";
 import type { EmbeddingFunctionConfig } from "../embedding/embedding-function.js";
 import type { EmbeddingWriteOptions } from "../table/prepare-rows.js";
 import type { Table } from "../table/table.js";
+import type { WriteProgress } from "../table/table-types.js";
 
 export interface CreateTableOptions extends EmbeddingWriteOptions {
   /** "create" (default) fails if the table exists; "overwrite" replaces it with a new version. */
@@ -20,6 +21,8 @@ export interface CreateTableOptions extends EmbeddingWriteOptions {
    * carries its functions already and takes precedence.
    */
   embeddingFunction: EmbeddingFunctionConfig;
+  /** LanceDB's write progress callback (see `Table.add`). */
+  progress: (progress: WriteProgress) => void;
 }
 
 export interface OpenTableOptions {

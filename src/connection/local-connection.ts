@@ -13,6 +13,7 @@ import type { Table } from "../table/table.js";
 import { createTableRows } from "../table/create-table-rows.js";
 import { tableEmbeddingCache } from "../table/embedding-cache-dir.js";
 import { appendRows } from "../table/write/append-rows.js";
+import { progressReporter } from "../table/write-progress.js";
 import { Connection, type CreateTableOptions, type OpenTableOptions, type TableNamesOptions } from "./connection.js";
 import { checkTableName, tableDirName, tableNameOfDir } from "./table-name.js";
 
@@ -145,10 +146,13 @@ export class LocalConnection extends Connection {
     await this.store.makeDir(`${storage.dir}/${DATA_DIR}`);
     await this.store.makeDir(`${storage.dir}/${DELETIONS_DIR}`);
     try {
+      const progress = progressReporter(options, table.numRows);
       await appendRows(storage, table.schema, table.batches, {
         mode: "overwrite",
         mustNotExist: mode === "create" ? () => new TableExistsError(name) : undefined,
+        onFileWritten: (file) => progress.written(file.rows),
       });
+      progress.done();
     } catch (error) {
       if (error instanceof TableExistsError && options.existOk) return new LocalTable(storage);
       throw error;

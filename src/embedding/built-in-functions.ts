@@ -11,6 +11,11 @@
 
 import type { EmbeddingFunction } from "./embedding-function.js";
 import { HASHING_FUNCTION_NAME, HashingEmbeddingFunction } from "./providers/hashing.js";
+import { COHERE_FUNCTION_NAME, CohereEmbeddingFunction } from "./providers/cohere.js";
+import { JINA_FUNCTION_NAME, JinaEmbeddingFunction } from "./providers/jina.js";
+import { MISTRAL_FUNCTION_NAME, MistralEmbeddingFunction } from "./providers/mistral.js";
+import { OLLAMA_FUNCTION_NAME, OllamaEmbeddingFunction } from "./providers/ollama.js";
+import { OPENAI_FUNCTION_NAME, OpenAIEmbeddingFunction } from "./providers/openai.js";
 
 /** Loads a built-in provider class (synchronously when its module is light). @internal */
 export type BuiltInLoader = () => (new (...args: never[]) => EmbeddingFunction) | Promise<new (...args: never[]) => EmbeddingFunction>;
@@ -18,4 +23,9 @@ export type BuiltInLoader = () => (new (...args: never[]) => EmbeddingFunction) 
 /** Name -> loader. @internal */
 export const BUILT_IN_FUNCTIONS: Readonly<Record<string, BuiltInLoader>> = Object.freeze({
   [HASHING_FUNCTION_NAME]: () => HashingEmbeddingFunction,
+  [OPENAI_FUNCTION_NAME]: () => OpenAIEmbeddingFunction,
+  [COHERE_FUNCTION_NAME]: () => CohereEmbeddingFunction,
+  [OLLAMA_FUNCTION_NAME]: () => OllamaEmbeddingFunction,
+  [JINA_FUNCTION_NAME]: () => JinaEmbeddingFunction,
+  [MISTRAL_FUNCTION_NAME]: () => MistralEmbeddingFunction,
 });

@@ -77,6 +77,60 @@ export { PersistentEmbeddingCache } from "./persistent-embedding-cache.js";
 
 // Built-in providers
 export { HASHING_FUNCTION_NAME, HashingEmbeddingFunction, type HashingOptions } from "./providers/hashing.js";
+export {
+  AZURE_OPENAI_DEFAULT_API_VERSION,
+  OPENAI_DEFAULT_BASE_URL,
+  OPENAI_DEFAULT_MODEL,
+  OPENAI_FUNCTION_NAME,
+  OPENAI_MAX_BATCH_SIZE,
+  OPENAI_MODELS,
+  OpenAIEmbeddingFunction,
+  type OpenAIEmbeddingOptions,
+  type OpenAIModelInfo,
+} from "./providers/openai.js";
+export {
+  COHERE_DEFAULT_BASE_URL,
+  COHERE_DEFAULT_MODEL,
+  COHERE_FUNCTION_NAME,
+  COHERE_INPUT_TYPES,
+  COHERE_MAX_BATCH_SIZE,
+  COHERE_MODELS,
+  CohereEmbeddingFunction,
+  type CohereEmbeddingOptions,
+  type CohereModelInfo,
+} from "./providers/cohere.js";
+export {
+  OLLAMA_DEFAULT_HOST,
+  OLLAMA_DEFAULT_MODEL,
+  OLLAMA_DEFAULT_TIMEOUT_MS,
+  OLLAMA_FUNCTION_NAME,
+  OLLAMA_MAX_BATCH_SIZE,
+  OLLAMA_MODELS,
+  OllamaEmbeddingFunction,
+  type OllamaEmbeddingOptions,
+} from "./providers/ollama.js";
+export {
+  JINA_DEFAULT_BASE_URL,
+  JINA_DEFAULT_MODEL,
+  JINA_FUNCTION_NAME,
+  JINA_MAX_BATCH_SIZE,
+  JINA_MODELS,
+  JinaEmbeddingFunction,
+  type JinaEmbeddingOptions,
+  type JinaModelInfo,
+} from "./providers/jina.js";
+export {
+  MISTRAL_DEFAULT_BASE_URL,
+  MISTRAL_DEFAULT_MODEL,
+  MISTRAL_FUNCTION_NAME,
+  MISTRAL_MAX_BATCH_SIZE,
+  MISTRAL_MODELS,
+  MistralEmbeddingFunction,
+  type MistralEmbeddingOptions,
+  type MistralModelInfo,
+} from "./providers/mistral.js";
+// The shared HTTP layer, for custom remote providers.
+export { MissingApiKeyError, decodeFloat32Base64, encodeFloat32Base64, postJson, type PostJsonRequest } from "./http/index.js";
 
 // Errors of this module (also exported from "quiverdb")
 export {

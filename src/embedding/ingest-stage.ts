@@ -791,14 +791,18 @@ function toFloat32(vector: ArrayLike<number>): Float32Array {
 }
 
 function report(ctx: StageContext, vectorColumn: string): void {
-  ctx.options.onProgress?.({
-    phase: "embedding",
-    rowsEmbedded: ctx.rowsEmbedded,
-    rowsTotal: ctx.rowsTotal,
-    rowsReused: ctx.rowsReused,
-    vectorColumn,
-    elapsedSeconds: (performance.now() - ctx.started) / 1000,
-  });
+  try {
+    ctx.options.onProgress?.({
+      phase: "embedding",
+      rowsEmbedded: ctx.rowsEmbedded,
+      rowsTotal: ctx.rowsTotal,
+      rowsReused: ctx.rowsReused,
+      vectorColumn,
+      elapsedSeconds: (performance.now() - ctx.started) / 1000,
+    });
+  } catch {
+    // A progress callback is an observer: its failure must never abort a write.
+  }
 }
 
 /** The model a function is configured with, for messages: its `model` or `name` option. @internal */

@@ -1,8 +1,8 @@
-import { Field, Schema, type Table as ArrowTable } from "apache-arrow";
+import { Field, Schema, Type, type FixedSizeList, type Table as ArrowTable } from "apache-arrow";
 import { toArrowTable, type IngestData } from "../arrow/index.js";
 import type { EmbeddingFunctionConfig } from "../embedding/embedding-function.js";
-import { EMBEDDING_FUNCTIONS_KEY, getTableMetadata } from "../embedding/embedding-metadata.js";
-import { InvalidArgumentError } from "../errors.js";
+import { getTableMetadata, parseEmbeddingMetadata, readEmbeddingMetadata } from "../embedding/embedding-metadata.js";
+import { InvalidArgumentError, SchemaMismatchError } from "../errors.js";
 import { embedRows, prepareRows, type EmbeddingWriteOptions, type PrepareContext } from "./prepare-rows.js";
 
 /**
@@ -19,7 +19,7 @@ export async function createTableRows(
   context: PrepareContext,
   options: Partial<EmbeddingWriteOptions>,
 ): Promise<ArrowTable> {
-  if (config === undefined || schema?.metadata.has(EMBEDDING_FUNCTIONS_KEY)) {
+  if (config === undefined || declaresEmbeddings(schema)) {
     if (schema === undefined) return toArrowTable(data, { table: context.table, operation: context.operation });
     return prepareRows(data, schema, context, options);
   }
@@ -35,6 +35,7 @@ export async function createTableRows(
   // No schema: infer it from the rows, embed (which adds the vector column), then attach the metadata.
   let rows = toArrowTable(data, { table: context.table, operation: context.operation });
   const vectors = rows.getChild(vectorColumn);
+  checkGivenWidth(rows, vectorColumn, config, context.table);
   if (vectors === null || vectors.nullCount > 0) {
     if (rows.getChild(config.sourceColumn) === null) {
       throw new InvalidArgumentError(
@@ -48,6 +49,30 @@ export async function createTableRows(
   }
   const withMetadata = new Schema(rows.schema.fields, mergeMetadata(rows.schema.metadata, metadata));
   return toArrowTable(rows, { schema: withMetadata, table: context.table, operation: context.operation });
+}
+
+/** True when the schema's metadata binds at least one embedding function (a `LanceSchema` may declare none). */
+function declaresEmbeddings(schema: Schema | undefined): boolean {
+  const json = schema === undefined ? undefined : readEmbeddingMetadata(schema);
+  return json !== undefined && parseEmbeddingMetadata(json).length > 0;
+}
+
+/**
+ * Vectors given with the first rows fix the column's width; they must have the
+ * function's width, or every later embedding would be refused.
+ */
+function checkGivenWidth(rows: ArrowTable, vectorColumn: string, config: EmbeddingFunctionConfig, table: string): void {
+  const field = rows.schema.fields.find((f) => f.name === vectorColumn);
+  const dims = config.function.ndims();
+  if (!field || dims === undefined || field.type.typeId !== Type.FixedSizeList) return;
+  const width = (field.type as FixedSizeList).listSize;
+  if (width === dims) return;
+  throw new SchemaMismatchError(
+    `createTable("${table}") failed: column '${vectorColumn}' is filled by an embedding function that makes ${dims}-value vectors, ` +
+      `but the data gives vectors of ${width} values; give ${dims}-value vectors (from the same model), or leave '${vectorColumn}' ` +
+      `out of the rows so the function fills it.`,
+    { table, column: vectorColumn, expected: `${dims} values`, actual: `${width} values` },
+  );
 }
 
 function checkConfig(config: EmbeddingFunctionConfig, table: string): void {

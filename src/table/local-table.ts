@@ -19,6 +19,7 @@ import type { TableSnapshot } from "../storage/table-snapshot.js";
 import type { TableStorage } from "../storage/table-storage.js";
 import { MergeInsertBuilder, type MergeClauses } from "./merge-insert-builder.js";
 import { tableEmbeddingCache } from "./embedding-cache-dir.js";
+import { progressReporter } from "./write-progress.js";
 import { embedTextQuery } from "./embed-text-query.js";
 import { prepareRows, type EmbeddingWriteOptions, type PrepareContext } from "./prepare-rows.js";
 import { Table, type IntoVector } from "./table.js";
@@ -621,37 +622,4 @@ function normalizeNewColumns(table: string, input: NewColumns): (Field | { name:
     `addColumns on table '${table}' takes [{name, valueSql}], an Arrow Field, Field[] or Schema; got ${JSON.stringify(input)}.`,
     "newColumnTransforms",
   );
-}
-
-
-/** Reports writing progress to LanceDB's `progress` callback and to Quiver's `onProgress` events. */
-function progressReporter(options: Partial<AddDataOptions>, totalRows: number) {
-  const started = performance.now();
-  let outputRows = 0;
-  const report = (done: boolean) => {
-    const elapsedSeconds = (performance.now() - started) / 1000;
-    try {
-      options.progress?.({
-        outputRows,
-        outputBytes: 0,
-        totalRows,
-        elapsedSeconds,
-        activeTasks: done ? 0 : 1,
-        totalTasks: 1,
-        done,
-      });
-      if (!done) options.onProgress?.({ phase: "writing", rowsWritten: outputRows, rowsTotal: totalRows, elapsedSeconds });
-    } catch {
-      // A progress callback must never abort a write (LanceDB ignores its errors too).
-    }
-  };
-  return {
-    written(rows: number) {
-      outputRows += rows;
-      report(false);
-    },
-    done() {
-      report(true);
-    },
-  };
 }

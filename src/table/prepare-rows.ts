@@ -4,7 +4,7 @@ import { isArrowTable, isRecordBatch, toArrowTable, type IngestData } from "../a
 import type { EmbeddingCache } from "../embedding/embedding-cache.js";
 import { embedMissingVectors, type EmbeddingPair, type IngestProgress } from "../embedding/ingest-stage.js";
 import { embeddingPairsFor, resolveEmbeddingFunctions, type EmbeddingColumn } from "../embedding/resolve-functions.js";
-import { SchemaMismatchError } from "../errors.js";
+import { InvalidArgumentError, SchemaMismatchError } from "../errors.js";
 
 /** How a write embeds missing vectors (Quiver's additions to LanceDB's options). */
 export interface EmbeddingWriteOptions {
@@ -61,6 +61,7 @@ export function embedRows(
   context: PrepareContext,
   options: Partial<EmbeddingWriteOptions>,
 ): Promise<ArrowTable> {
+  checkEmbeddingOptions(options, context);
   const cache = options.embeddingCache === false ? undefined : (options.embeddingCache ?? context.defaultCache);
   return embedMissingVectors(rows, pairs, {
     table: context.table,
@@ -72,6 +73,25 @@ export function embedRows(
     onProgress: options.onProgress,
     signal: options.signal,
   });
+}
+
+/** Refuses bad write options by the names the caller wrote. */
+function checkEmbeddingOptions(options: Partial<EmbeddingWriteOptions>, context: PrepareContext): void {
+  const limits: [keyof EmbeddingWriteOptions, number][] = [
+    ["embeddingBatchSize", 1],
+    ["embeddingConcurrency", 1],
+    ["maxRetries", 0],
+  ];
+  for (const [name, min] of limits) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+      throw new InvalidArgumentError(
+        `${context.operation} on table '${context.table}': ${name} must be an integer of at least ${min}, got ${JSON.stringify(value)}.`,
+        name,
+      );
+    }
+  }
 }
 
 /** `schema` with the given vector columns nullable (the same object when nothing changes). */

@@ -51,6 +51,8 @@ export interface StatusHints {
   auth?: string | undefined;
   /** Fixes for particular statuses, replacing the generic ones (e.g. 404 -> "run `ollama pull <model>`"). */
   fixes?: Readonly<Partial<Record<number, string>>> | undefined;
+  /** What to check when the server cannot be reached (e.g. "start it with `ollama serve`"). */
+  unreachable?: string | undefined;
 }
 
 /** The fix to suggest for `status`, ending without a full stop. */

@@ -133,7 +133,7 @@ export async function postJson<T = unknown>(request: PostJsonRequest): Promise<T
     return failure(
       `${where}: ${target} failed${phase} before an answer arrived (${code}). ` +
         (retryable
-          ? "Check that the server is running and the base URL / host is right; the call is retried."
+          ? `${capitalise(request.hints?.unreachable ?? "check that the server is running and the base URL / host is right")}; the call is retried.`
           : "Check the base URL / host option."),
       { retryable },
       error,

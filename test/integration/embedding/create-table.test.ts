@@ -122,11 +122,7 @@ describe("Connection.createEmptyTable() with embeddingFunction", () => {
     expect(await column(table, "vector")).toEqual(await expected(fn, TEXTS));
   });
 
-  // BUG (src/table/create-table-rows.ts, createTableRows): a LanceSchema that declares no
-  // embedding columns carries `embedding_functions: "[]"`; createTableRows treats the mere key
-  // as "the schema has its functions" and silently drops the embeddingFunction config: the
-  // table gets no vector column and no function, and adds store rows without vectors.
-  it.fails("uses the config beside a LanceSchema that declares no embedding columns", async () => {
+  it("uses the config beside a LanceSchema that declares no embedding columns", async () => {
     const db = await connect(await makeTempDir());
     const fn = hashing({ ndims: 8 });
     const schema = LanceSchema({ id: new Int32(), text: new Utf8() });

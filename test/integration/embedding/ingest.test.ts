@@ -186,11 +186,7 @@ describe("Table.add() on a table with an embedding function", () => {
     expect(probe.calls).toEqual([]);
   });
 
-  // BUG (src/table/prepare-rows.ts, embedRows -> src/embedding/ingest-stage.ts, checkOptions):
-  // the write options are renamed before they are checked, so `add(rows, {embeddingBatchSize: 0})`
-  // fails with "batchSize must be a positive integer" (and argument "batchSize"), naming an
-  // option the caller never wrote; the same for embeddingConcurrency -> "concurrency".
-  it.fails("names the option as the caller wrote it when refusing embeddingBatchSize: 0", async () => {
+  it("names the option as the caller wrote it when refusing embeddingBatchSize: 0", async () => {
     const { table } = await embeddedTable();
     const error = await expectFailedWrite(
       table,
@@ -245,11 +241,7 @@ describe("Table.add() on a table with an embedding function", () => {
 });
 
 describe("Table.add() progress callbacks", () => {
-  // BUG (src/embedding/ingest-stage.ts, report): onProgress is called unguarded during the
-  // embedding phase, so a callback that throws aborts the add with its own raw Error (not a
-  // QuiverError), while the same callback throwing during the writing phase is ignored
-  // (local-table.ts progressReporter: "A progress callback must never abort a write").
-  it.fails("ignores an onProgress callback that throws, as it does for the progress callback", async () => {
+  it("ignores an onProgress callback that throws, as it does for the progress callback", async () => {
     const { table } = await embeddedTable();
     await table.add([{ id: 2, text: "two" }], {
       onProgress: () => {
@@ -259,10 +251,7 @@ describe("Table.add() progress callbacks", () => {
     expect(await table.countRows()).toBe(3);
   });
 
-  // BUG (src/table/local-table.ts, progressReporter): `progress` and `onProgress` share one
-  // try block, so when LanceDB's `progress` callback throws, the "writing" event of the same
-  // step is never delivered to onProgress.
-  it.fails("delivers writing events to onProgress even when the progress callback throws", async () => {
+  it("delivers writing events to onProgress even when the progress callback throws", async () => {
     const { table } = await embeddedTable();
     const phases: string[] = [];
     await table.add([{ id: 2, text: "two" }], {
@@ -324,24 +313,21 @@ describe("Connection.createTable() with an embedding function", () => {
     expect(await db.tableNames()).toEqual([]);
   });
 
-  // BUG (src/table/create-table-rows.ts, createTableRows): with an embeddingFunction config and
-  // no schema, data whose rows all carry vectors skips the embedding stage, and with it the
-  // check of the vector width against the function's ndims(). The table is created with a
-  // 2-wide column bound to a 3-wide function, so every later add without vectors and every
-  // text search fails. The same data with one row lacking its vector is refused up front.
-  it.fails("refuses given vectors whose width differs from the function's ndims() and creates nothing", async () => {
+  // Rows that all carry vectors skip the embedding stage; their width is still checked against
+  // the function's ndims(), or the table would be bound to a function it can never use.
+  it("refuses given vectors whose width differs from the function's ndims() and creates nothing", async () => {
     const fn = getRegistry().get("hashing")!.create({ ndims: 3 });
     const db = await connect(await makeTempDir());
     await expectQuiverError(
       db.createTable("docs", [{ id: 1, text: "a", vector: [1, 2] }], { embeddingFunction: { function: fn, sourceColumn: "text" } }),
       SchemaMismatchError,
       "SCHEMA_MISMATCH",
-      "takes 2 values per vector",
+      "makes 3-value vectors, but the data gives vectors of 2 values",
     );
     expect(await db.tableNames()).toEqual([]);
   });
 
-  it("refuses the same data when one row lacks its vector (the check the case above misses)", async () => {
+  it("refuses the same data when one row lacks its vector", async () => {
     const fn = getRegistry().get("hashing")!.create({ ndims: 3 });
     const db = await connect(await makeTempDir());
     await expectQuiverError(
@@ -350,15 +336,12 @@ describe("Connection.createTable() with an embedding function", () => {
       }),
       SchemaMismatchError,
       "SCHEMA_MISMATCH",
-      'column "vector" takes 2 values per vector but embedding function "hashing" produces 3',
+      "makes 3-value vectors, but the data gives vectors of 2 values",
     );
     expect(await db.tableNames()).toEqual([]);
   });
 
-  // BUG (src/connection/local-connection.ts, create): createTable passes onProgress to the
-  // embedding stage only; appendRows is called without onFileWritten, so a createTable with
-  // onProgress never gets the "writing" events its documentation promises for every ingest.
-  it.fails("reports writing events to onProgress after the embedding events", async () => {
+  it("reports writing events to onProgress after the embedding events", async () => {
     const { fn } = makeFake({ ndims: 3 });
     const db = await connect(await makeTempDir());
     const events: IngestProgress[] = [];
