@@ -23,6 +23,8 @@
 export const FAST_FUNCTION = "bench-hashed-words";
 export const SLOW_FUNCTION = "bench-slow-api";
 export const DEFAULT_DIMS = 384;
+/** `bench-slow-api`'s defaults: milliseconds per request, and texts per request (0: no cap). */
+export const SLOW_DEFAULTS = Object.freeze({ latencyMs: 50, maxInputsPerCall: 64 });
 
 /**
  * Defines and registers the two functions on one library.
@@ -50,8 +52,8 @@ export function defineBenchFunctions({ TextEmbeddingFunction, register }) {
     constructor(options = {}) {
       super(options);
       const resolved = this.resolveVariables(options);
-      this.latencyMs = Number(resolved.latencyMs ?? 50);
-      this.maxInputsPerCall = Number(resolved.maxInputsPerCall ?? 64);
+      this.latencyMs = Number(resolved.latencyMs ?? SLOW_DEFAULTS.latencyMs);
+      this.maxInputsPerCall = Number(resolved.maxInputsPerCall ?? SLOW_DEFAULTS.maxInputsPerCall);
       /** Requests "sent" by this instance (for the report). */
       this.requests = 0;
     }

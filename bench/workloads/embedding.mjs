@@ -32,7 +32,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as arrow from "apache-arrow";
-import { DEFAULT_DIMS, FAST_FUNCTION, SLOW_FUNCTION, defineBenchFunctions, embedText } from "../lib/embedding-function.mjs";
+import { DEFAULT_DIMS, FAST_FUNCTION, SLOW_DEFAULTS, SLOW_FUNCTION, defineBenchFunctions, embedText } from "../lib/embedding-function.mjs";
 import { collectGarbage, errorSummary } from "../lib/runtime.mjs";
 import { loadEmbeddingModule } from "../lib/sides.mjs";
 import { median, percentile } from "../lib/stats.mjs";
@@ -41,9 +41,9 @@ import { closeQuietly } from "./ingest.mjs";
 
 /** The text of the one row each table is created with; no generated text contains "zz". */
 const SEED_TEXT = "zzseed first row of the table";
-/** Requests of the slow function are capped at this many texts (its default `maxInputsPerCall`). */
-export const SLOW_CAP = 64;
-const SLOW_LATENCY_MS = 50;
+/** Requests of the slow function are capped at this many texts (its default `maxInputsPerCall`), taking this long. */
+const SLOW_CAP = SLOW_DEFAULTS.maxInputsPerCall;
+const SLOW_LATENCY_MS = SLOW_DEFAULTS.latencyMs;
 const K = 10;
 
 /**
@@ -161,6 +161,7 @@ async function runOverhead({ sides, sizes, runs, texts, workDir, log, errors }) 
           );
         } catch (error) {
           record.runs.push({ run, error: errorSummary(error) });
+          errors.push({ side: side.name, part: `overhead ${size} texts run ${run + 1}`, error: errorSummary(error) });
           log(`  embedding overhead ${side.name} ${size} texts run ${run + 1}: ERROR ${error.message}`);
         }
       }
