@@ -290,6 +290,16 @@ export abstract class EmbeddingFunction<T = unknown, M extends object = Function
     return undefined;
   }
 
+  /**
+   * Whether remembering this function's output in an embedding cache pays off.
+   * True by default (models and remote APIs cost far more per text than a cache
+   * lookup); a function that computes faster than it can be looked up, such as
+   * the built-in `hashing`, returns false and is never cached.
+   */
+  worthCaching(): boolean {
+    return true;
+  }
+
   /** The element type of the vector column (Float16, Float32 or Float64). */
   abstract embeddingDataType(): Float;
 

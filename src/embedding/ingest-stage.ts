@@ -417,6 +417,7 @@ async function computeVectors(plan: PairPlan, ctx: StageContext): Promise<(Array
   const cache = ctx.options.cache;
   const useCache =
     cache !== undefined &&
+    fn.worthCaching() &&
     registeredNameOf(fn.constructor as abstract new (...args: never[]) => unknown) !== undefined &&
     (plan.elementType as Float).precision !== Precision.DOUBLE;
   let functionKey = "";

@@ -141,6 +141,11 @@ export class HashingEmbeddingFunction extends TextEmbeddingFunction<HashingOptio
     this.#ngramAcc = new Float64Array(this.#ndims);
   }
 
+  /** Hashing a text is cheaper than looking it up, so its output is never cached. */
+  override worthCaching(): boolean {
+    return false;
+  }
+
   override ndims(): number {
     return this.#ndims;
   }
