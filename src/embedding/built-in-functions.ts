@@ -16,6 +16,11 @@ import { JINA_FUNCTION_NAME, JinaEmbeddingFunction } from "./providers/jina.js";
 import { MISTRAL_FUNCTION_NAME, MistralEmbeddingFunction } from "./providers/mistral.js";
 import { OLLAMA_FUNCTION_NAME, OllamaEmbeddingFunction } from "./providers/ollama.js";
 import { OPENAI_FUNCTION_NAME, OpenAIEmbeddingFunction } from "./providers/openai.js";
+import { BEDROCK_TEXT_FUNCTION_NAME, BedrockTextEmbeddingFunction } from "./providers/bedrock-text.js";
+import { GEMINI_TEXT_FUNCTION_NAME, GeminiTextEmbeddingFunction } from "./providers/gemini-text.js";
+import { HUGGINGFACE_API_FUNCTION_NAME, HuggingFaceApiEmbeddingFunction } from "./providers/huggingface-api.js";
+import { VOYAGEAI_FUNCTION_NAME, VoyageAIEmbeddingFunction } from "./providers/voyageai.js";
+import { WATSONX_FUNCTION_NAME, WatsonxEmbeddingFunction } from "./providers/watsonx.js";
 
 /** Loads a built-in provider class (synchronously when its module is light). @internal */
 export type BuiltInLoader = () => (new (...args: never[]) => EmbeddingFunction) | Promise<new (...args: never[]) => EmbeddingFunction>;
@@ -28,4 +33,9 @@ export const BUILT_IN_FUNCTIONS: Readonly<Record<string, BuiltInLoader>> = Objec
   [OLLAMA_FUNCTION_NAME]: () => OllamaEmbeddingFunction,
   [JINA_FUNCTION_NAME]: () => JinaEmbeddingFunction,
   [MISTRAL_FUNCTION_NAME]: () => MistralEmbeddingFunction,
+  [VOYAGEAI_FUNCTION_NAME]: () => VoyageAIEmbeddingFunction,
+  [GEMINI_TEXT_FUNCTION_NAME]: () => GeminiTextEmbeddingFunction,
+  [BEDROCK_TEXT_FUNCTION_NAME]: () => BedrockTextEmbeddingFunction,
+  [WATSONX_FUNCTION_NAME]: () => WatsonxEmbeddingFunction,
+  [HUGGINGFACE_API_FUNCTION_NAME]: () => HuggingFaceApiEmbeddingFunction,
 });

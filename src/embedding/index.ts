@@ -129,6 +129,56 @@ export {
   type MistralEmbeddingOptions,
   type MistralModelInfo,
 } from "./providers/mistral.js";
+export {
+  VOYAGEAI_DEFAULT_BASE_URL,
+  VOYAGEAI_DEFAULT_MAX_BATCH,
+  VOYAGEAI_FUNCTION_NAME,
+  VOYAGEAI_MODELS,
+  VoyageAIEmbeddingFunction,
+  type VoyageAIEmbeddingOptions,
+  type VoyageModelInfo,
+} from "./providers/voyageai.js";
+export {
+  GEMINI_TASK_TYPES,
+  GEMINI_TEXT_DEFAULT_BASE_URL,
+  GEMINI_TEXT_DEFAULT_MODEL,
+  GEMINI_TEXT_FUNCTION_NAME,
+  GEMINI_TEXT_MAX_BATCH_SIZE,
+  GEMINI_TEXT_MODELS,
+  GeminiTextEmbeddingFunction,
+  type GeminiModelInfo,
+  type GeminiTextEmbeddingOptions,
+} from "./providers/gemini-text.js";
+export {
+  BEDROCK_TEXT_DEFAULT_MODEL,
+  BEDROCK_TEXT_DEFAULT_REGION,
+  BEDROCK_TEXT_FUNCTION_NAME,
+  BEDROCK_TEXT_MODELS,
+  BedrockTextEmbeddingFunction,
+  type BedrockModelFamily,
+  type BedrockModelInfo,
+  type BedrockTextEmbeddingOptions,
+} from "./providers/bedrock-text.js";
+export {
+  WATSONX_DEFAULT_API_VERSION,
+  WATSONX_DEFAULT_IAM_URL,
+  WATSONX_DEFAULT_MODEL,
+  WATSONX_DEFAULT_URL,
+  WATSONX_FUNCTION_NAME,
+  WATSONX_MAX_BATCH_SIZE,
+  WATSONX_MODELS,
+  WatsonxEmbeddingFunction,
+  type WatsonxEmbeddingOptions,
+} from "./providers/watsonx.js";
+export {
+  HUGGINGFACE_API_DEFAULT_BASE_URL,
+  HUGGINGFACE_API_DEFAULT_MODEL,
+  HUGGINGFACE_API_FUNCTION_NAME,
+  HUGGINGFACE_API_MAX_BATCH_SIZE,
+  HUGGINGFACE_API_MODELS,
+  HuggingFaceApiEmbeddingFunction,
+  type HuggingFaceApiEmbeddingOptions,
+} from "./providers/huggingface-api.js";
 // The shared HTTP layer, for custom remote providers.
 export { MissingApiKeyError, decodeFloat32Base64, encodeFloat32Base64, postJson, type PostJsonRequest } from "./http/index.js";
 

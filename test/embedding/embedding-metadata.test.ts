@@ -32,7 +32,6 @@ class MyEmbedding extends TextEmbeddingFunction {
 
 describe("getTableMetadata()", () => {
   it("writes LanceDB's TypeScript JSON exactly for the OpenAI example with a variable key", () => {
-    register("openai")(OptionsFunction);
     getRegistry().setVar("api_key", "sk-x");
     const fn = getRegistry().get("openai")!.create({ model: "text-embedding-3-small", apiKey: "$var:api_key" });
     const metadata = getTableMetadata([{ sourceColumn: "text", vectorColumn: "vector", function: fn }]);

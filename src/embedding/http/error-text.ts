@@ -15,7 +15,7 @@
 export type ErrorTextExtractor = (body: unknown, raw: string) => string | undefined;
 
 /** The longest provider text quoted in a message. */
-export const MAX_ERROR_TEXT = 300;
+export const MAX_ERROR_TEXT = 200;
 
 /**
  * The error text of the usual shapes (see the module notes), on one line and

@@ -110,7 +110,7 @@ export async function postJson<T = unknown>(request: PostJsonRequest): Promise<T
   headers.accept ??= "application/json";
 
   const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+  const signal = request.signal ? anySignal(request.signal, timeout) : timeout;
   const fetchFn: FetchLike = request.fetch ?? fetch;
 
   const failure = (message: string, extra: { status?: number; retryable: boolean; retryAfterMs?: number | undefined }, cause?: unknown): EmbeddingError =>
@@ -224,6 +224,20 @@ function describeTransportError(error: unknown): { code: string; retryable: bool
     return { code: "invalid URL", retryable: false };
   }
   return { code: message === "fetch failed" ? "network error" : clip(message, 80), retryable: true };
+}
+
+/** A signal that aborts when either does (`AbortSignal.any`, with a fallback for Node 20.0-20.2). */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
+  const controller = new AbortController();
+  for (const signal of [a, b]) {
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+  }
+  return controller.signal;
 }
 
 function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {

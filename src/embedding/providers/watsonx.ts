@@ -230,7 +230,7 @@ export class WatsonxEmbeddingFunction extends TextEmbeddingFunction<WatsonxEmbed
         },
       });
     } catch (error) {
-      throw this.#onRefusedToken(error, key, token, cached);
+      throw this.#onRefusedToken(error, token, cached);
     }
     const results = answer?.results;
     const rows = Array.isArray(results)
@@ -318,7 +318,7 @@ export class WatsonxEmbeddingFunction extends TextEmbeddingFunction<WatsonxEmbed
    * It is dropped, and the error is made retryable so the next attempt fetches
    * a new one. A fresh token refused is a real authentication failure.
    */
-  #onRefusedToken(error: unknown, key: ApiKey, token: string, cached: boolean): unknown {
+  #onRefusedToken(error: unknown, token: string, cached: boolean): unknown {
     if (!QuiverError.isQuiverError(error) || (error as EmbeddingError).status !== 401) return error;
     for (const [id, held] of TOKENS) if (held.token === token) TOKENS.delete(id);
     if (!cached) return error;
