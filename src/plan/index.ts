@@ -18,5 +18,16 @@ export {
   type DeferredVectorContext,
   type ResolvedQueryVector,
 } from "./knn-node.js";
+export {
+  FullTextNode,
+  type FtsBooleanNode,
+  type FtsMatchNode,
+  type FtsMultiMatchNode,
+  type FtsOccur,
+  type FtsOperator,
+  type FtsPhraseNode,
+  type FtsQueryNode,
+} from "./full-text-node.js";
+export { RerankNode } from "./rerank-node.js";
 export { QueryPlan, DEFAULT_VECTOR_LIMIT } from "./query-plan-node.js";
 export { explainPlan, type ExplainOptions } from "./explain-plan.js";

@@ -1,6 +1,8 @@
 import { type FilterNode, isNode } from "./filter-node.js";
+import type { FullTextNode } from "./full-text-node.js";
 import type { KnnNode } from "./knn-node.js";
 import type { ProjectionNode } from "./projection-node.js";
+import type { RerankNode } from "./rerank-node.js";
 
 /**
  * Everything a `Query` or `VectorQuery` builder has recorded, as one frozen
@@ -16,18 +18,22 @@ export interface QueryPlan {
   readonly filters: readonly FilterNode[];
   /** Output columns; absent for all columns. */
   readonly projection?: ProjectionNode;
-  /** Maximum rows (per query vector for a vector search); absent for no limit (10 for a vector search). */
+  /** Maximum rows (per query vector for a vector search); absent for no limit (10 for a vector, full-text or hybrid search). */
   readonly limit?: number;
   /** Rows to skip before returning any (per query vector for a vector search). */
   readonly offset: number;
   readonly withRowId: boolean;
-  /** `fastSearch()`: skip un-indexed data. There are no indexes yet, so recorded only. */
+  /** `fastSearch()`: skip data not covered by an index (full-text search); recorded only for vector search. */
   readonly fastSearch: boolean;
   /** Present for a vector search. */
   readonly knn?: KnnNode;
+  /** Present for a full-text search; with `knn` too, the plan is a hybrid search. */
+  readonly fts?: FullTextNode;
+  /** The reranker of a hybrid search (default: reciprocal-rank fusion). */
+  readonly rerank?: RerankNode;
 }
 
-/** The default `limit` of a vector search, as in LanceDB. */
+/** The default `limit` of a vector, full-text or hybrid search, as in LanceDB. */
 export const DEFAULT_VECTOR_LIMIT = 10;
 
 /** @internal */
@@ -48,9 +54,9 @@ export const QueryPlan = Object.freeze({
     return Object.freeze({ ...plan, filters: Object.freeze([...plan.filters, filter]) });
   },
 
-  /** The limit the executor applies: the plan's, or 10 for a vector search. */
+  /** The limit the executor applies: the plan's, or 10 for a vector, full-text or hybrid search. */
   effectiveLimit(plan: QueryPlan): number | undefined {
-    return plan.limit ?? (plan.knn ? DEFAULT_VECTOR_LIMIT : undefined);
+    return plan.limit ?? (plan.knn || plan.fts ? DEFAULT_VECTOR_LIMIT : undefined);
   },
 });
 

@@ -1,16 +1,17 @@
 import type { RecordBatch } from "apache-arrow";
 
 /**
- * Decoded fragments and deletion masks, least recently used first out, bounded
+ * Decoded fragments and deletion masks (and values derived from immutable files,
+ * such as decoded indexes), least recently used first out, bounded
  * by bytes. Entries never go stale: the files behind them are immutable.
  */
 export class FragmentCache {
-  private readonly entries = new Map<string, { value: RecordBatch | Uint8Array; bytes: number }>();
+  private readonly entries = new Map<string, { value: unknown; bytes: number }>();
   private used = 0;
 
   constructor(readonly capacityBytes: number) {}
 
-  get<T extends RecordBatch | Uint8Array>(key: string): T | undefined {
+  get<T = RecordBatch | Uint8Array>(key: string): T | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     // Re-insert to mark as most recently used (Map keeps insertion order).
@@ -19,7 +20,7 @@ export class FragmentCache {
     return entry.value as T;
   }
 
-  set(key: string, value: RecordBatch | Uint8Array, bytes: number): void {
+  set(key: string, value: unknown, bytes: number): void {
     const old = this.entries.get(key);
     if (old) {
       this.used -= old.bytes;

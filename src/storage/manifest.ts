@@ -16,6 +16,32 @@ export interface Manifest {
   readonly nextFragmentId: number;
   /** What produced this version (for listVersions and debugging), e.g. {operation: "append"}. */
   readonly metadata: Readonly<Record<string, string>>;
+  /** The indexes of this version (manifests written before indexes existed read as none). */
+  readonly indices: readonly IndexEntry[];
+}
+
+/**
+ * One built index as a version sees it. Its files never change; an index that
+ * is rebuilt gets a new uuid. Fragments added after the build are not in
+ * `fragmentIds`: queries search them directly, so results stay complete.
+ */
+export interface IndexEntry {
+  /** The index's folder is `_indices/<uuid>/`. */
+  readonly uuid: string;
+  /** Unique within the table; LanceDB's default is `<column>_idx`. */
+  readonly name: string;
+  /** The kind of index: "fts" (full-text, BM25). */
+  readonly kind: "fts";
+  /** The indexed column. */
+  readonly column: string;
+  /** The kind's parameters as stored (for "fts", LanceDB's snake_case tokenizer options). */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  /** The fragments whose rows the index holds (as they were when it was built). */
+  readonly fragmentIds: readonly number[];
+  /** The index's files, relative to the table folder. */
+  readonly files: readonly string[];
+  /** Build time, milliseconds since the epoch. */
+  readonly createdAt: number;
 }
 
 export interface FragmentEntry {
@@ -48,6 +74,7 @@ interface ManifestJson {
   fragments: FragmentEntry[];
   nextFragmentId: number;
   metadata: Record<string, string>;
+  indices?: IndexEntry[];
 }
 
 export function encodeManifest(manifest: Manifest): Uint8Array {
@@ -59,6 +86,7 @@ export function encodeManifest(manifest: Manifest): Uint8Array {
     fragments: manifest.fragments.map((f) => ({ ...f })),
     nextFragmentId: manifest.nextFragmentId,
     metadata: { ...manifest.metadata },
+    ...(manifest.indices.length > 0 ? { indices: manifest.indices.map((i) => ({ ...i })) } : {}),
   };
   return new TextEncoder().encode(JSON.stringify(json, null, 1));
 }
@@ -80,6 +108,16 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
     fragments: Object.freeze(json.fragments.map((f) => Object.freeze({ ...f }))),
     nextFragmentId: json.nextFragmentId ?? json.fragments.reduce((max, f) => Math.max(max, f.id + 1), 0),
     metadata: Object.freeze({ ...(json.metadata ?? {}) }),
+    indices: Object.freeze((json.indices ?? []).map(freezeIndexEntry)),
+  });
+}
+
+function freezeIndexEntry(entry: IndexEntry): IndexEntry {
+  return Object.freeze({
+    ...entry,
+    parameters: Object.freeze({ ...entry.parameters }),
+    fragmentIds: Object.freeze([...entry.fragmentIds]),
+    files: Object.freeze([...entry.files]),
   });
 }
 

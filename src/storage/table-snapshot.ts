@@ -1,4 +1,5 @@
 import type { RecordBatch, Schema } from "apache-arrow";
+import type { IndexEntry } from "./manifest.js";
 
 /**
  * One committed version of a table as the read path sees it: the schema and the
@@ -15,12 +16,24 @@ export interface TableSnapshot {
   readonly schema: Schema;
   /** Fragments in commit order; row order of a full scan follows this order. */
   readonly fragments: readonly FragmentSnapshot[];
+  /** The indexes of this version. */
+  readonly indices: readonly IndexEntry[];
+  /** Reads a file of the table's folder (a table-relative path, e.g. an index file). */
+  readFile(path: string): Promise<Uint8Array>;
+  /**
+   * A value derived from immutable files of the table (a decoded index, a
+   * tokenized fragment), computed once and kept in the connection's cache.
+   * `key` must name the files the value comes from, so it never goes stale.
+   */
+  cached<T>(key: string, compute: () => Promise<{ value: T; bytes: number }>): Promise<T>;
 }
 
 /** One immutable data file of a table plus the rows deleted from it as of the snapshot's version. */
 export interface FragmentSnapshot {
   /** Stable id, unique within the table; `_rowid` = id * 2^32 + row offset in the fragment. */
   readonly id: number;
+  /** The fragment's data file (table-relative); files are immutable, so it keys derived caches. */
+  readonly file: string;
   /** Rows physically in the fragment, deleted ones included. */
   readonly physicalRows: number;
   /** Rows deleted from this fragment as of this version. */

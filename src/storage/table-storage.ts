@@ -4,18 +4,36 @@ import { CommitConflictError, CorruptTableError, TableNotFoundError } from "../e
 import { decodeDeletionFile } from "./deletion-file.js";
 import { FragmentCache } from "./fragment-cache.js";
 import { decodeFragmentFile } from "./fragment-file.js";
-import { decodeManifest, encodeManifest, manifestPath, parseManifestName, type FragmentEntry, type Manifest } from "./manifest.js";
+import {
+  decodeManifest,
+  encodeManifest,
+  manifestPath,
+  parseManifestName,
+  type FragmentEntry,
+  type IndexEntry,
+  type Manifest,
+} from "./manifest.js";
 import { isObjectNotFound, type ByteRange, type ObjectStore } from "./object-store.js";
 import type { FragmentSnapshot, TableSnapshot } from "./table-snapshot.js";
 
-/** A manifest about to be committed: everything but the version number and time, which the commit assigns. */
-export type ManifestDraft = Omit<Manifest, "version" | "timestamp">;
+/**
+ * A manifest about to be committed: everything but the version number and time, which the commit assigns.
+ * Without `indices`, the base version's indexes carry over (minus those whose column the new schema lacks).
+ */
+export type ManifestDraft = Omit<Manifest, "version" | "timestamp" | "indices"> & { readonly indices?: readonly IndexEntry[] };
 
 /** What one attempt of a commit produces from the version it builds on. */
 export interface CommitAttempt {
   readonly draft: ManifestDraft;
   /** Files this attempt wrote that depend on the base version; removed if the attempt loses the race. */
   readonly attemptFiles?: readonly string[];
+}
+
+/** The base's indexes whose column the draft's schema still has. */
+function carriedIndices(base: Manifest | undefined, draft: ManifestDraft): readonly IndexEntry[] {
+  if (!base) return [];
+  const columns = new Set(draft.schema.fields.map((f) => f.name));
+  return base.indices.filter((index) => columns.has(index.column));
 }
 
 /** Builds the next manifest from the latest committed one (undefined when the table has none yet). */
@@ -129,6 +147,7 @@ export class TableStorage {
       const { draft, attemptFiles = [] } = await build(base);
       const manifest: Manifest = Object.freeze({
         ...draft,
+        indices: draft.indices ?? carriedIndices(base, draft),
         version: (base?.version ?? 0) + 1,
         timestamp: Date.now(),
       });
@@ -175,6 +194,7 @@ export class TableStorage {
     const schemaKey = this.schemaKey(manifest);
     const fragments: FragmentSnapshot[] = manifest.fragments.map((entry) => ({
       id: entry.id,
+      file: entry.file,
       physicalRows: entry.rows,
       deletedRows: entry.deletion?.rows ?? 0,
       load: () => this.loadFragment(entry, manifest, schemaKey),
@@ -185,14 +205,27 @@ export class TableStorage {
       version: manifest.version,
       schema: manifest.schema,
       fragments: Object.freeze(fragments),
+      indices: manifest.indices,
+      readFile: async (path: string) => (await this.readTableFile(path)).whole,
+      cached: <T>(key: string, compute: () => Promise<{ value: T; bytes: number }>) => this.cachedValue(key, compute),
     });
+  }
+
+  /** A value derived from immutable files of this table, kept in the connection's cache under `key`. */
+  private async cachedValue<T>(key: string, compute: () => Promise<{ value: T; bytes: number }>): Promise<T> {
+    const full = `${this.store.location}/${this.dir}/${key}`;
+    const hit = this.cache.get<T>(full);
+    if (hit !== undefined) return hit;
+    const { value, bytes } = await compute();
+    this.cache.set(full, value, bytes);
+    return value;
   }
 
   private schemaKey(manifest: Manifest): string {
     let key = this.schemaKeys.get(manifest.schema);
     if (key === undefined) {
       // Fragments decoded for one schema can be shared by every version with an identical schema.
-      key = createHash("sha1").update(encodeManifest({ ...manifest, fragments: [], metadata: {} })).digest("hex");
+      key = createHash("sha1").update(encodeManifest({ ...manifest, fragments: [], metadata: {}, indices: [] })).digest("hex");
       this.schemaKeys.set(manifest.schema, key);
     }
     return key;

@@ -14,7 +14,9 @@ import { checkColumns, evaluateExpression, parseExpression, parseFilter, type Fi
 import { emptyBatch } from "../exec/project.js";
 import { Query } from "../query/query.js";
 import type { VectorQuery } from "../query/vector-query.js";
-import { countLiveRows, type Manifest } from "../storage/manifest.js";
+import { Index, type IndexOptions } from "../indices/index-config.js";
+import { isTextType } from "../indices/fts/text-column.js";
+import { countLiveRows, type IndexEntry, type Manifest } from "../storage/manifest.js";
 import type { TableSnapshot } from "../storage/table-snapshot.js";
 import type { TableStorage } from "../storage/table-storage.js";
 import { MergeInsertBuilder, type MergeClauses } from "./merge-insert-builder.js";
@@ -46,6 +48,8 @@ import type {
 import { appendRows } from "./write/append-rows.js";
 import { cleanupVersions } from "./write/cleanup-versions.js";
 import { compactFragments, TARGET_ROWS_PER_FRAGMENT } from "./write/compact-fragments.js";
+import { createFtsIndex } from "./write/create-index.js";
+import { updateIndices } from "./write/update-indices.js";
 import { deleteRows } from "./write/delete-rows.js";
 import { matchRows } from "./write/match-rows.js";
 import { mergeRows } from "./write/merge-rows.js";
@@ -376,6 +380,11 @@ export class LocalTable extends Table {
       (latest) => plan(latest.schema).schema,
       (batch, schema) => reshapeBatch(batch, schema, plan(batch.schema).oldNames, this.name),
       { operation: "alterColumns", columns: [...byPath.keys()].join(",") },
+      // An index follows its column through a rename.
+      (latest) => latest.indices.map((index) => {
+        const rename = byPath.get(index.column)?.rename;
+        return rename === undefined ? index : Object.freeze({ ...index, column: rename });
+      }),
     );
     return { version: manifest.version };
   }
@@ -463,6 +472,7 @@ export class LocalTable extends Table {
           // Ids only grow, so fragments written after the restored version never share an id with later ones.
           nextFragmentId: Math.max(base.nextFragmentId, target.nextFragmentId),
           metadata: { operation: "restore", restoredVersion: String(target.version) },
+          indices: target.indices,
         },
       };
     });
@@ -476,6 +486,8 @@ export class LocalTable extends Table {
       throw new InvalidArgumentError(`optimize on table '${this.name}': cleanupOlderThan must be a valid Date.`, "cleanupOlderThan");
     }
     const { stats: compaction } = await compactFragments(this.storage);
+    // Compaction gives rows new fragment ids, and rows added since an index was built are not in it: rebuild stale indexes.
+    await updateIndices(this.storage);
     const prune = await cleanupVersions(this.storage, cleanupOlderThan, options.deleteUnverified ?? false);
     return { compaction, prune };
   }
@@ -495,7 +507,7 @@ export class LocalTable extends Table {
     return {
       totalBytes,
       numRows: countLiveRows(manifest),
-      numIndices: 0,
+      numIndices: manifest.indices.length,
       fragmentStats: {
         numFragments: lengths.length,
         numSmallFragments: lengths.filter((n) => n < TARGET_ROWS_PER_FRAGMENT).length,
@@ -512,32 +524,90 @@ export class LocalTable extends Table {
     };
   }
 
-  async createIndex(column: string, _options?: Record<string, unknown>): Promise<void> {
+  async createIndex(column: string, options: Partial<IndexOptions> = {}): Promise<void> {
     this.checkWritable("create an index on");
-    this.requireColumn(await this.schema(), column, "createIndex");
-    throw new NotSupportedError(
-      `createIndex("${column}") on table '${this.name}': indexes are not built yet in this version of Quiver. ` +
-        `Searches and filters are exact without them; vector search stays fast up to a few hundred thousand rows.`,
-    );
+    if (typeof options !== "object" || options === null) {
+      throw new InvalidArgumentError(`createIndex("${column}") on table '${this.name}' takes options such as {config: Index.fts()}.`, "options");
+    }
+    const field = this.requireColumn(await this.schema(), column, "createIndex");
+    const config = options.config;
+    if (config !== undefined && !(config instanceof Index)) {
+      throw new InvalidArgumentError(
+        `createIndex("${column}") on table '${this.name}': config must be made by Index, e.g. {config: Index.fts()}; got ${JSON.stringify(config)}.`,
+        "config",
+      );
+    }
+    const spec = config === undefined ? undefined : Index.specOf(config);
+    if (spec?.kind !== "fts") {
+      const hint = isTextType(field.type)
+        ? ` For keyword search on the text column '${column}', build a full-text index: createIndex("${column}", {config: Index.fts()}).`
+        : "";
+      throw new NotSupportedError(
+        `createIndex("${column}") on table '${this.name}': ${spec ? `${spec.kind} indexes are` : "vector and scalar indexes are"} not built yet in this version of Quiver. ` +
+          `Searches and filters are exact without them; vector search stays fast up to a few hundred thousand rows.${hint}`,
+      );
+    }
+    if (!isTextType(field.type)) {
+      throw new InvalidArgumentError(
+        `createIndex("${column}", {config: Index.fts()}) on table '${this.name}': a full-text index needs a string column, and '${column}' holds ${String(field.type)}. ` +
+          `Index a Utf8 or LargeUtf8 column.`,
+        "column",
+      );
+    }
+    const name = options.name ?? `${column}_idx`;
+    if (typeof name !== "string" || name.trim() === "") {
+      throw new InvalidArgumentError(`createIndex("${column}") on table '${this.name}': name must be a non-empty string, got ${JSON.stringify(name)}.`, "name");
+    }
+    const replace = options.replace ?? true;
+    if (typeof replace !== "boolean") {
+      throw new InvalidArgumentError(`createIndex("${column}") on table '${this.name}': replace must be true or false, got ${JSON.stringify(replace)}.`, "replace");
+    }
+    await createFtsIndex(this.storage, { column, name, params: spec.params }, replace);
   }
 
   async listIndices(): Promise<IndexConfig[]> {
-    await this.current();
-    return [];
+    const manifest = await this.current();
+    return manifest.indices.map((index) => ({ name: index.name, indexType: indexTypeName(index), columns: [index.column] }));
   }
 
-  async indexStats(_name: string): Promise<IndexStatistics | undefined> {
-    await this.current();
-    return undefined;
+  async indexStats(name: string): Promise<IndexStatistics | undefined> {
+    const manifest = await this.current();
+    const index = manifest.indices.find((i) => i.name === name);
+    if (!index) return undefined;
+    const covered = new Set(index.fragmentIds);
+    let indexed = 0;
+    let unindexed = 0;
+    for (const fragment of manifest.fragments) {
+      const live = fragment.rows - (fragment.deletion?.rows ?? 0);
+      if (covered.has(fragment.id)) indexed += live;
+      else unindexed += live;
+    }
+    return { numIndexedRows: indexed, numUnindexedRows: unindexed, indexType: indexTypeName(index), numIndices: 1 };
   }
 
   async dropIndex(name: string): Promise<void> {
     this.checkWritable("drop an index of");
-    await this.current();
-    throw new InvalidArgumentError(
-      `dropIndex("${name}") on table '${this.name}': there is no index named '${name}'; listIndices() shows the indexes.`,
-      "name",
-    );
+    const missing = (manifest: Manifest) =>
+      new InvalidArgumentError(
+        `dropIndex("${name}") on table '${this.name}': there is no index named '${name}'; listIndices() shows the indexes` +
+          (manifest.indices.length > 0 ? ` (${manifest.indices.map((i) => `'${i.name}'`).join(", ")}).` : " (there are none)."),
+        "name",
+      );
+    const latest = await this.current();
+    if (!latest.indices.some((i) => i.name === name)) throw missing(latest);
+    await this.storage.commit(async (base) => {
+      const current = this.storage.requireBase(base);
+      if (!current.indices.some((i) => i.name === name)) throw missing(current);
+      return {
+        draft: {
+          schema: current.schema,
+          fragments: current.fragments,
+          nextFragmentId: current.nextFragmentId,
+          metadata: { operation: "dropIndex", index: name },
+          indices: current.indices.filter((i) => i.name !== name),
+        },
+      };
+    });
   }
 
   /** The context for preparing rows of a write: this table's name and its own embedding cache. */
@@ -580,6 +650,11 @@ export class LocalTable extends Table {
     if (!field) throw new ColumnNotFoundError(String(name), schema.fields.map((f) => f.name), this.name, where);
     return field;
   }
+}
+
+/** LanceDB's `indexType` for an index entry. */
+function indexTypeName(index: IndexEntry): string {
+  return index.kind === "fts" ? "FTS" : String(index.kind);
 }
 
 function splitUpdateArguments(

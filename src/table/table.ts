@@ -1,5 +1,6 @@
 import type { Schema, Table as ArrowTable } from "apache-arrow";
 import type { IngestData } from "../arrow/index.js";
+import type { IndexOptions } from "../indices/index-config.js";
 import type { Query } from "../query/query.js";
 import type { VectorQuery } from "../query/vector-query.js";
 import type { MergeInsertBuilder } from "./merge-insert-builder.js";
@@ -97,8 +98,13 @@ export abstract class Table {
   abstract toArrow(): Promise<ArrowTable>;
   /** Sizes and fragment statistics. */
   abstract stats(): Promise<TableStatistics>;
-  /** Builds an index on a column (vector, full-text or scalar). */
-  abstract createIndex(column: string, options?: Record<string, unknown>): Promise<void>;
+  /**
+   * Builds an index on a column and commits it as a new version. Quiver builds
+   * full-text indexes (`{config: Index.fts()}`) on string columns; `replace`
+   * (default true) rebuilds an existing one. Rows added later are searched
+   * without the index until `optimize()` brings it up to date.
+   */
+  abstract createIndex(column: string, options?: Partial<IndexOptions>): Promise<void>;
   /** The indexes of the table. */
   abstract listIndices(): Promise<IndexConfig[]>;
   /** Statistics of one index, or undefined if there is no index of that name. */

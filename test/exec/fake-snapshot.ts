@@ -50,6 +50,7 @@ export function createFakeSnapshot(
     for (const d of deleted) mask![d] = 1;
     return {
       id: f.id ?? i,
+      file: `data/fake-${i}.arrow`,
       physicalRows: batch.numRows,
       deletedRows: deleted.length,
       load: async () => {
@@ -59,7 +60,16 @@ export function createFakeSnapshot(
       deletionMask: async () => mask,
     };
   });
-  return { tableName, version: options.version ?? 1, schema, fragments: frags, loads };
+  return {
+    tableName,
+    version: options.version ?? 1,
+    schema,
+    fragments: frags,
+    indices: [],
+    readFile: async (path) => Promise.reject(new Error(`a fake snapshot has no file ${path}`)),
+    cached: async (_key, compute) => (await compute()).value,
+    loads,
+  };
 }
 
 /** A query source that always returns `snapshot`. */

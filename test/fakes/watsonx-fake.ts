@@ -38,6 +38,8 @@ export interface FakeWatsonx extends FakeServer {
   revokeTokens(): void;
   /** Queues one 429 from watsonx.ai with `retry-after: 0`. */
   rateLimitNext(): void;
+  /** Answers the next embeddings request 401, whatever its token (a user without access to watsonx.ai). */
+  refuseNextEmbeddings(): void;
 }
 
 function ibmError(status: number, code: string, message: string, headers?: Record<string, string>): FakeReply {
@@ -51,6 +53,7 @@ function ibmError(status: number, code: string, message: string, headers?: Recor
 export async function startFakeWatsonx(options: FakeWatsonxOptions): Promise<FakeWatsonx> {
   const lifetime = options.tokenLifetimeSeconds ?? 3600;
   const tokens = new Map<string, number>(); // token -> expiry (ms)
+  let refuseNext = false;
 
   const token = (request: RecordedRequest): FakeReply => {
     if (!String(request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
@@ -87,6 +90,10 @@ export async function startFakeWatsonx(options: FakeWatsonxOptions): Promise<Fak
     }
     const given = bearerToken(request);
     if (given === undefined) return ibmError(401, "authorization_rejected", "Failed to authenticate the request: missing bearer token");
+    if (refuseNext) {
+      refuseNext = false;
+      return ibmError(401, "authentication_failed", "Failed to authenticate the request: the token's user is not authorized for this service");
+    }
     const expiry = tokens.get(given);
     if (expiry === undefined || Date.now() >= expiry) {
       return ibmError(401, "authentication_token_expired", "Failed to authenticate the request due to an expired token");
@@ -125,6 +132,9 @@ export async function startFakeWatsonx(options: FakeWatsonxOptions): Promise<Fak
     tokenRequests: () => server.requests.filter((r) => r.path === "/identity/token"),
     embeddingRequests: () => server.requests.filter((r) => r.path === "/ml/v1/text/embeddings"),
     revokeTokens: () => tokens.clear(),
+    refuseNextEmbeddings: () => {
+      refuseNext = true;
+    },
     rateLimitNext() {
       server.enqueue(ibmError(429, "rate_limit_exceeded", "The number of requests exceeds the rate limit for your plan", { "retry-after": "0" }));
     },

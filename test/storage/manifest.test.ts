@@ -20,6 +20,7 @@ describe("manifest codec", () => {
     ],
     nextFragmentId: 3,
     metadata: { operation: "append" },
+    indices: [],
   };
 
   it("round-trips schema, field and table metadata, fragments and deletions", () => {

@@ -41,6 +41,9 @@ export function normaliseOptions(
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
+    // LanceDB's Python functions all take max_retries and may store it in a table's config.
+    // Retries belong to the ingest stage here (the write's maxRetries), so the stored value is accepted and ignored.
+    if (key === "max_retries" || key === "maxRetries") continue;
     const name = Object.prototype.hasOwnProperty.call(aliases, key) ? aliases[key]! : key;
     if (!known.includes(name)) {
       throw optionError(provider, key, `is not an option of "${provider}"; the options are ${known.join(", ")}`);

@@ -28,6 +28,7 @@ import {
   optionError,
   readBoolean,
   readFetch,
+  readHeaders,
   readInteger,
   readString,
   readTimeoutMs,
@@ -115,6 +116,8 @@ export interface BedrockTextEmbeddingOptions {
   truncate?: string;
   /** The runtime endpoint (a VPC endpoint, a proxy, or a test server). Default https://bedrock-runtime.{region}.amazonaws.com. */
   endpoint?: string;
+  /** Extra request headers (signed with the rest); credential headers must be `$var:` references. */
+  headers?: Record<string, string>;
   /** Milliseconds one request may take. Default 60000. */
   timeoutMs?: number | string;
   /** A fetch function to use instead of the global one (not saved with the table). */
@@ -133,6 +136,7 @@ const OPTION_NAMES = [
   "queryInputType",
   "truncate",
   "endpoint",
+  "headers",
   "timeoutMs",
   "fetch",
 ] as const;
@@ -185,6 +189,7 @@ export class BedrockTextEmbeddingFunction extends TextEmbeddingFunction<BedrockT
   readonly #endpoint: string;
   readonly #credentialOptions: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string };
   readonly #references: Record<string, string | undefined>;
+  readonly #headers: Record<string, string>;
   readonly #timeoutMs: number | undefined;
   readonly #fetch: FetchLike | undefined;
 
@@ -262,6 +267,7 @@ export class BedrockTextEmbeddingFunction extends TextEmbeddingFunction<BedrockT
       sessionToken: variableName(saved.sessionToken),
     };
     this.#endpoint = readUrl(name, "endpoint", o.endpoint) ?? `https://bedrock-runtime.${this.#region}.amazonaws.com`;
+    this.#headers = readHeaders(name, o);
     this.#timeoutMs = readTimeoutMs(name, o);
     this.#fetch = readFetch(name, o);
   }
@@ -314,7 +320,7 @@ export class BedrockTextEmbeddingFunction extends TextEmbeddingFunction<BedrockT
       region: this.#region,
       service: SIGNING_SERVICE,
       credentials,
-      headers: { "content-type": "application/json", accept: "application/json" },
+      headers: { ...this.#headers, "content-type": "application/json", accept: "application/json" },
     });
     const auth =
       `check the AWS credentials (${source}): that they are current (temporary ones expire), and that their account has ` +

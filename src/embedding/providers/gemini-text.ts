@@ -24,6 +24,7 @@ import {
   normaliseOptions,
   optionError,
   readFetch,
+  readHeaders,
   readInteger,
   readString,
   readTimeoutMs,
@@ -91,13 +92,15 @@ export interface GeminiTextEmbeddingOptions {
   apiKey?: string;
   /** API root. Default "https://generativelanguage.googleapis.com/v1beta". */
   baseUrl?: string;
+  /** Extra request headers; credential headers must be `$var:` references. */
+  headers?: Record<string, string>;
   /** Milliseconds one request may take. Default 60000. */
   timeoutMs?: number | string;
   /** A fetch function to use instead of the global one (not saved with the table). */
   fetch?: FetchLike;
 }
 
-const OPTION_NAMES = ["model", "dim", "queryTaskType", "sourceTaskType", "apiKey", "baseUrl", "timeoutMs", "fetch"] as const;
+const OPTION_NAMES = ["model", "dim", "queryTaskType", "sourceTaskType", "apiKey", "baseUrl", "headers", "timeoutMs", "fetch"] as const;
 
 /** LanceDB Python's option names, read from tables it wrote. */
 const PYTHON_ALIASES: Readonly<Record<string, string>> = {
@@ -134,6 +137,7 @@ export class GeminiTextEmbeddingFunction extends TextEmbeddingFunction<GeminiTex
   readonly #apiKey: unknown;
   readonly #apiKeyReference: unknown;
   readonly #baseUrl: string;
+  readonly #headers: Record<string, string>;
   readonly #timeoutMs: number | undefined;
   readonly #fetch: FetchLike | undefined;
 
@@ -164,6 +168,7 @@ export class GeminiTextEmbeddingFunction extends TextEmbeddingFunction<GeminiTex
     const saved = this.toJSON();
     this.#apiKeyReference = saved.apiKey ?? saved.api_key;
     this.#baseUrl = readUrl(GEMINI_TEXT_FUNCTION_NAME, "baseUrl", o.baseUrl) ?? GEMINI_TEXT_DEFAULT_BASE_URL;
+    this.#headers = readHeaders(GEMINI_TEXT_FUNCTION_NAME, o);
     this.#timeoutMs = readTimeoutMs(GEMINI_TEXT_FUNCTION_NAME, o);
     this.#fetch = readFetch(GEMINI_TEXT_FUNCTION_NAME, o);
   }
@@ -220,7 +225,7 @@ export class GeminiTextEmbeddingFunction extends TextEmbeddingFunction<GeminiTex
       provider: GEMINI_TEXT_FUNCTION_NAME,
       model: this.#model,
       url,
-      headers: { "x-goog-api-key": key.value },
+      headers: { ...this.#headers, "x-goog-api-key": key.value },
       body: { requests },
       fetch: this.#fetch,
       timeoutMs: this.#timeoutMs,

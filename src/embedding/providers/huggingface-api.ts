@@ -28,6 +28,7 @@ import {
   normaliseOptions,
   readBoolean,
   readFetch,
+  readHeaders,
   readString,
   readTimeoutMs,
   readUrl,
@@ -90,6 +91,8 @@ export interface HuggingFaceApiEmbeddingOptions {
   sourcePromptName?: string;
   /** Send `x-wait-for-model: true`, so a cold model is loaded instead of answering 503. Default true. */
   waitForModel?: boolean | string;
+  /** Extra request headers; credential headers must be `$var:` references. */
+  headers?: Record<string, string>;
   /** Milliseconds one request may take. Default 60000. */
   timeoutMs?: number | string;
   /** A fetch function to use instead of the global one (not saved with the table). */
@@ -106,6 +109,7 @@ const OPTION_NAMES = [
   "queryPromptName",
   "sourcePromptName",
   "waitForModel",
+  "headers",
   "timeoutMs",
   "fetch",
 ] as const;
@@ -148,6 +152,7 @@ export class HuggingFaceApiEmbeddingFunction extends TextEmbeddingFunction<Huggi
   readonly #queryPromptName: string | undefined;
   readonly #sourcePromptName: string | undefined;
   readonly #waitForModel: boolean;
+  readonly #headers: Record<string, string>;
   readonly #timeoutMs: number | undefined;
   readonly #fetch: FetchLike | undefined;
 
@@ -167,6 +172,7 @@ export class HuggingFaceApiEmbeddingFunction extends TextEmbeddingFunction<Huggi
     this.#queryPromptName = readString(name, o, "queryPromptName");
     this.#sourcePromptName = readString(name, o, "sourcePromptName");
     this.#waitForModel = readBoolean(name, o, "waitForModel") ?? true;
+    this.#headers = readHeaders(name, o);
     this.#timeoutMs = readTimeoutMs(name, o);
     this.#fetch = readFetch(name, o);
   }
@@ -202,7 +208,7 @@ export class HuggingFaceApiEmbeddingFunction extends TextEmbeddingFunction<Huggi
   async #request(texts: string[], promptName: string | undefined): Promise<Float32Array[]> {
     const key = this.#key();
     const url = this.#endpointUrl ?? joinUrl(this.#baseUrl, `models/${encodeModel(this.#model)}/pipeline/feature-extraction`);
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...this.#headers };
     if (key !== undefined) headers.authorization = `Bearer ${key.value}`;
     if (this.#waitForModel) headers["x-wait-for-model"] = "true";
     const body: Record<string, unknown> = { inputs: texts };

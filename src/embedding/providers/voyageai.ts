@@ -22,6 +22,7 @@ import {
   optionError,
   readBoolean,
   readFetch,
+  readHeaders,
   readInteger,
   readString,
   readTimeoutMs,
@@ -105,13 +106,15 @@ export interface VoyageAIEmbeddingOptions {
   truncation?: boolean | string;
   /** API root. Default "https://api.voyageai.com/v1". */
   baseUrl?: string;
+  /** Extra request headers; credential headers must be `$var:` references. */
+  headers?: Record<string, string>;
   /** Milliseconds one request may take. Default 60000. */
   timeoutMs?: number | string;
   /** A fetch function to use instead of the global one (not saved with the table). */
   fetch?: FetchLike;
 }
 
-const OPTION_NAMES = ["model", "apiKey", "outputDimension", "truncation", "baseUrl", "timeoutMs", "fetch"] as const;
+const OPTION_NAMES = ["model", "apiKey", "outputDimension", "truncation", "baseUrl", "headers", "timeoutMs", "fetch"] as const;
 
 /** LanceDB Python's option names, read from tables it wrote. */
 const PYTHON_ALIASES: Readonly<Record<string, string>> = {
@@ -145,6 +148,7 @@ export class VoyageAIEmbeddingFunction extends TextEmbeddingFunction<VoyageAIEmb
   readonly #apiKey: unknown;
   readonly #apiKeyReference: unknown;
   readonly #baseUrl: string;
+  readonly #headers: Record<string, string>;
   readonly #timeoutMs: number | undefined;
   readonly #fetch: FetchLike | undefined;
 
@@ -196,6 +200,7 @@ export class VoyageAIEmbeddingFunction extends TextEmbeddingFunction<VoyageAIEmb
     const saved = this.toJSON();
     this.#apiKeyReference = saved.apiKey ?? saved.api_key;
     this.#baseUrl = readUrl(VOYAGEAI_FUNCTION_NAME, "baseUrl", o.baseUrl) ?? VOYAGEAI_DEFAULT_BASE_URL;
+    this.#headers = readHeaders(VOYAGEAI_FUNCTION_NAME, o);
     this.#timeoutMs = readTimeoutMs(VOYAGEAI_FUNCTION_NAME, o);
     this.#fetch = readFetch(VOYAGEAI_FUNCTION_NAME, o);
   }
@@ -251,7 +256,7 @@ export class VoyageAIEmbeddingFunction extends TextEmbeddingFunction<VoyageAIEmb
       provider: VOYAGEAI_FUNCTION_NAME,
       model: this.#model,
       url,
-      headers: { authorization: `Bearer ${key.value}` },
+      headers: { ...this.#headers, authorization: `Bearer ${key.value}` },
       body,
       fetch: this.#fetch,
       timeoutMs: this.#timeoutMs,

@@ -24,6 +24,7 @@ import {
   normaliseOptions,
   optionError,
   readFetch,
+  readHeaders,
   readObject,
   readString,
   readTimeoutMs,
@@ -82,13 +83,15 @@ export interface WatsonxEmbeddingOptions {
   params?: Record<string, unknown>;
   /** The `version` query parameter. Default "2024-05-01". */
   apiVersion?: string;
+  /** Extra request headers; credential headers must be `$var:` references. */
+  headers?: Record<string, string>;
   /** Milliseconds one request may take. Default 60000. */
   timeoutMs?: number | string;
   /** A fetch function to use instead of the global one (not saved with the table). */
   fetch?: FetchLike;
 }
 
-const OPTION_NAMES = ["model", "apiKey", "projectId", "spaceId", "url", "iamUrl", "params", "apiVersion", "timeoutMs", "fetch"] as const;
+const OPTION_NAMES = ["model", "apiKey", "projectId", "spaceId", "url", "iamUrl", "params", "apiVersion", "headers", "timeoutMs", "fetch"] as const;
 
 /** LanceDB Python's option names, read from tables it wrote. */
 const PYTHON_ALIASES: Readonly<Record<string, string>> = {
@@ -135,6 +138,7 @@ export class WatsonxEmbeddingFunction extends TextEmbeddingFunction<WatsonxEmbed
   readonly #iamUrl: string;
   readonly #params: Record<string, unknown> | undefined;
   readonly #apiVersion: string;
+  readonly #headers: Record<string, string>;
   readonly #timeoutMs: number | undefined;
   readonly #fetch: FetchLike | undefined;
 
@@ -159,6 +163,7 @@ export class WatsonxEmbeddingFunction extends TextEmbeddingFunction<WatsonxEmbed
     this.#apiKey = o.apiKey;
     const saved = this.toJSON();
     this.#apiKeyReference = saved.apiKey ?? saved.api_key;
+    this.#headers = readHeaders(name, o);
     this.#timeoutMs = readTimeoutMs(name, o);
     this.#fetch = readFetch(name, o);
   }
@@ -214,7 +219,7 @@ export class WatsonxEmbeddingFunction extends TextEmbeddingFunction<WatsonxEmbed
         provider: WATSONX_FUNCTION_NAME,
         model: this.#model,
         url,
-        headers: { authorization: `Bearer ${token}` },
+        headers: { ...this.#headers, authorization: `Bearer ${token}` },
         body,
         fetch: this.#fetch,
         timeoutMs: this.#timeoutMs,

@@ -35,22 +35,35 @@ export async function cleanupVersions(
     await storage.removeFiles([path]);
     storage.forgetVersion(manifest.version);
   }
+  const indexFolders = new Set<string>();
   for (const file of new Set(candidates)) {
     if (keep.has(file)) continue;
     bytesRemoved += (await storage.store.size(`${storage.dir}/${file}`)) ?? 0;
     await storage.removeFiles([file]);
+    if (file.startsWith("_indices/")) indexFolders.add(file.slice(0, file.lastIndexOf("/")));
+  }
+  // An index folder whose files are all gone goes too.
+  for (const folder of indexFolders) {
+    if ((await storage.store.list(`${storage.dir}/${folder}`)).length === 0) await storage.store.removeDir(`${storage.dir}/${folder}`);
   }
   return { bytesRemoved, oldVersionsRemoved: removed.length };
 }
 
 function filesOf(manifest: Manifest): string[] {
-  return manifest.fragments.flatMap((f) => (f.deletion ? [f.file, f.deletion.file] : [f.file]));
+  return [
+    ...manifest.fragments.flatMap((f) => (f.deletion ? [f.file, f.deletion.file] : [f.file])),
+    ...manifest.indices.flatMap((index) => index.files),
+  ];
 }
 
 async function listTableFiles(storage: TableStorage): Promise<string[]> {
   const files: string[] = [];
   for (const dir of ["data", "_deletions"]) {
     for (const name of await storage.store.list(`${storage.dir}/${dir}`)) files.push(`${dir}/${name}`);
+  }
+  // Index folders: _indices/<uuid>/<file>.
+  for (const folder of await storage.store.list(`${storage.dir}/_indices`)) {
+    for (const name of await storage.store.list(`${storage.dir}/_indices/${folder}`)) files.push(`_indices/${folder}/${name}`);
   }
   return files;
 }

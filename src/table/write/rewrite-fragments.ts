@@ -1,6 +1,6 @@
 import type { RecordBatch, Schema } from "apache-arrow";
 import { writeFragmentFile } from "../../storage/fragment-file.js";
-import type { Manifest } from "../../storage/manifest.js";
+import type { IndexEntry, Manifest } from "../../storage/manifest.js";
 import type { TableStorage } from "../../storage/table-storage.js";
 
 /**
@@ -14,6 +14,8 @@ export async function rewriteFragments(
   makeSchema: (base: Manifest) => Schema,
   transform: (batch: RecordBatch, schema: Schema) => RecordBatch,
   metadata: Record<string, string>,
+  /** The indexes of the new version (default: the base's, minus those on columns the new schema lacks). */
+  makeIndices?: (base: Manifest) => readonly IndexEntry[],
 ): Promise<Manifest> {
   return storage.commit(async (latest) => {
     const base = storage.requireBase(latest);
@@ -29,7 +31,7 @@ export async function rewriteFragments(
         fragments.push({ ...base.fragments[i]!, file, vectors });
       }
       return {
-        draft: { schema, fragments, nextFragmentId: base.nextFragmentId, metadata },
+        draft: { schema, fragments, nextFragmentId: base.nextFragmentId, metadata, ...(makeIndices ? { indices: makeIndices(base) } : {}) },
         attemptFiles: files,
       };
     } catch (error) {

@@ -56,3 +56,9 @@ describe("option readers", () => {
     await expectQuiverError(() => readHeaders("acme", { headers: { "X-N": 3 } }), InvalidArgumentError, "INVALID_ARGUMENT", '"headers.X-N"');
   });
 });
+
+describe("normaliseOptions() and LanceDB Python configs", () => {
+  it("accepts and ignores max_retries, which LanceDB's Python functions store in a table's config", () => {
+    expect(normaliseOptions("openai", { model: "m", max_retries: 7, maxRetries: 2 }, ["model"])).toEqual({ model: "m" });
+  });
+});

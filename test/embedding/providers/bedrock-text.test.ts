@@ -141,6 +141,15 @@ describe("BedrockTextEmbeddingFunction", () => {
     expect(Array.from(v)).toEqual(Array.from(fakeEmbedding("signed text", 512)));
   });
 
+  it("signs extra headers with the rest", async () => {
+    const { server } = await fake();
+    await create(server, { headers: { "X-Trace-Id": "abc 123" } }).computeQueryEmbeddings("traced");
+    expect(server.lastAuthFailure).toBeUndefined();
+    const { request } = server.invocations()[0]!;
+    expect(request.headers["x-trace-id"]).toBe("abc 123");
+    expect(request.headers.authorization).toContain("SignedHeaders=accept;content-type;host;x-amz-date;x-trace-id,");
+  });
+
   it("signs the session token of temporary credentials", async () => {
     const { server } = await fake({ sessionToken: `token-${randomUUID()}` });
     await create(server, { sessionToken: "$var:aws_token" }).computeQueryEmbeddings("temporary");

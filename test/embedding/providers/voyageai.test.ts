@@ -110,6 +110,14 @@ describe("VoyageAIEmbeddingFunction", () => {
     texts.forEach((t, i) => expect(Array.from(vectors[i]!)).toEqual(Array.from(fakeEmbedding(t, 512))));
   });
 
+  it("sends extra headers, but refuses a literal credential header", async () => {
+    const { server, key } = await fake();
+    await create(server, { headers: { "X-Request-Source": "quiver-test" } }).computeQueryEmbeddings("x");
+    expect(server.requests[0]!.headers["x-request-source"]).toBe("quiver-test");
+    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${key}`);
+    await expectQuiverError(() => create(server, { headers: { "X-Api-Key": "literal" } }), SecretInConfigError, "SECRET_IN_CONFIG", "headers.X-Api-Key");
+  });
+
   it("embeds a query with input_type \"query\"", async () => {
     const { server } = await fake();
     const vector = await create(server).computeQueryEmbeddings("where is alpha");

@@ -221,6 +221,27 @@ describe("watsonx through a table", () => {
     expect(full).not.toContain(wrong);
   });
 
+  it("does not retry a 401 for a token fetched just now; the message names the key's variable, never the key", async () => {
+    const { server, key } = await fake();
+    server.refuseNextEmbeddings();
+    const db = await connect(await makeTempDir());
+    const error = await expectQuiverError(
+      db.createTable("docs", [{ text: "one" }], { embeddingFunction: { function: create(server), sourceColumn: "text" } }),
+      EmbeddingError,
+      "EMBEDDING_FAILED",
+      "HTTP status 401",
+    );
+    expect(error.attempts).toBe(1);
+    expect(error.retryable).toBe(false);
+    expect(server.tokenRequests()).toHaveLength(1);
+    expect(server.embeddingRequests()).toHaveLength(1);
+    const full = `${error.message} ${(error.cause as Error).message}`;
+    expect(full).toContain('setVar("watsonx_key"');
+    expect(full).not.toContain(key);
+    const issuedToken = String(server.embeddingRequests()[0]!.headers.authorization).slice("Bearer ".length);
+    expect(full).not.toContain(issuedToken);
+  });
+
   it("sends 1000 inputs a request when the write allows it", async () => {
     const { server } = await fake();
     const db = await connect(await makeTempDir());

@@ -1,0 +1,34 @@
+import type { FragmentSnapshot } from "../../storage/table-snapshot.js";
+import { FtsSegmentBuilder } from "./fts-segment-builder.js";
+import type { FtsSegment } from "./fts-segment.js";
+import { forEachText } from "./text-column.js";
+import type { Tokenizer } from "./tokenizer.js";
+
+/**
+ * Tokenizes the text column of `fragments` into one segment. Fragments are
+ * taken in id order, rows in offset order (the order postings need). Null
+ * values are not documents; an empty string is a document of no tokens.
+ * With `skipDeleted`, rows deleted as of the snapshot are left out (a stored
+ * index: they can never come back); without, every row is indexed and a
+ * query's live mask hides the deleted ones (a cached per-fragment segment
+ * that serves every version of the fragment).
+ */
+export async function buildFtsSegment(
+  fragments: readonly FragmentSnapshot[],
+  column: string,
+  tokenizer: Tokenizer,
+  options: { skipDeleted: boolean },
+): Promise<FtsSegment> {
+  const builder = new FtsSegmentBuilder(tokenizer.params.withPosition);
+  for (const fragment of [...fragments].sort((a, b) => a.id - b.id)) {
+    const batch = await fragment.load();
+    const deleted = options.skipDeleted ? await fragment.deletionMask() : null;
+    const index = batch.schema.fields.findIndex((f) => f.name === column);
+    if (index < 0) throw new RangeError(`fragment ${fragment.id} has no column '${column}'`);
+    forEachText(batch.data.children[index]!, (row, text) => {
+      if (deleted !== null && deleted[row] === 1) return;
+      builder.addDocument(fragment.id, row, tokenizer.tokenize(text));
+    });
+  }
+  return builder.finish();
+}
