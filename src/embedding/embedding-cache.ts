@@ -7,7 +7,7 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
+import * as nodeCrypto from "node:crypto";
 import { canonicalJson } from "./canonical-json.js";
 import { resolvedConfigFingerprint, type EmbeddingFunction } from "./embedding-function.js";
 import { displayNameOf } from "./function-names.js";
@@ -38,7 +38,7 @@ export interface EmbeddingCache {
  */
 export function functionCacheKey(fn: EmbeddingFunction): string {
   const name = displayNameOf(fn);
-  const hash = createHash("sha256")
+  const hash = nodeCrypto.createHash("sha256")
     .update(name)
     .update("\0")
     .update(canonicalJson(fn.toJSON()))
@@ -55,7 +55,7 @@ export function functionCacheKey(fn: EmbeddingFunction): string {
 /** The dedup key of a source value (the value itself for text). @internal */
 export function sourceKey(value: unknown): string {
   if (typeof value === "string") return `s${value}`;
-  if (value instanceof Uint8Array) return `b${createHash("sha256").update(value).digest("base64")}`;
+  if (value instanceof Uint8Array) return `b${nodeCrypto.createHash("sha256").update(value).digest("base64")}`;
   return `j${canonicalJson(value)}`;
 }
 
@@ -66,8 +66,12 @@ export function hashSource(value: unknown): string {
 
 /** @internal */
 export function hashSourceKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex").slice(0, 32);
+  // One-shot hashing avoids a Hash object per text (it is on the ingest path of every cached write).
+  return (oneShotHash ? oneShotHash("sha256", key, "hex") : nodeCrypto.createHash("sha256").update(key).digest("hex")).slice(0, 32);
 }
+
+/** `crypto.hash` (Node 20.12+), when present. */
+const oneShotHash = (nodeCrypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
 
 /** Options of {@link MemoryEmbeddingCache}. */
 export interface MemoryEmbeddingCacheOptions {

@@ -6,10 +6,14 @@
  * Layout: `<folder>/<function key>/<time>-<uuid>.qvec`, one immutable segment
  * file per write of new entries. A segment is
  *
- *     "QVEC" | u32 version=1 | u32 width | u32 count      (little-endian)
+ *     "QVEC" | u32 version=2 | u32 width | u32 count      (little-endian)
  *     count x 16-byte content hashes
  *     count x width float32 values
- *     8 bytes: the first 8 bytes of SHA-256 of everything before
+ *     8 bytes: u32 CRC-32 of everything before | u32 that length (mod 2^32)
+ *
+ * The checksum detects damaged and foreign files, not tampering: a cache holds
+ * only what the same user's functions computed, and CRC-32 is many times faster
+ * than a cryptographic digest over tens of megabytes of vectors.
  *
  * Segments are created with the store's atomic `putIfAbsent` under fresh names,
  * so two processes writing at once never touch the same file and never see a
@@ -21,13 +25,14 @@
  * @module
  */
 
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { crc32 } from "node:zlib";
 import { isObjectNotFound, joinPath, type ObjectStore } from "../storage/object-store.js";
 import { LocalObjectStore } from "../storage/local-object-store.js";
 import type { EmbeddingCache, EmbeddingCacheEntry } from "./embedding-cache.js";
 
 const MAGIC = 0x43455651; // "QVEC" read as little-endian u32
-const VERSION = 1;
+const VERSION = 2;
 const HEADER_BYTES = 16;
 const HASH_BYTES = 16;
 const CHECKSUM_BYTES = 8;
@@ -94,10 +99,13 @@ export class PersistentEmbeddingCache implements EmbeddingCache {
     await this.store.makeDir(dir);
     for (const [width, items] of byWidth) {
       const name = `${Date.now().toString(36).padStart(9, "0")}-${randomUUID()}${SEGMENT_SUFFIX}`;
-      await this.store.putIfAbsent(joinPath(dir, name), encodeSegment(width, items));
+      const segment = encodeSegment(width, items);
+      await this.store.putIfAbsent(joinPath(dir, name), segment);
       if (known) {
         known.files.add(name);
-        for (const [hash, vector] of items) known.vectors.set(hash, Float32Array.from(vector));
+        // Views into the segment just written (it is never modified): no copy per vector.
+        const floatsAt = HEADER_BYTES + items.length * HASH_BYTES;
+        items.forEach(([hash], r) => known.vectors.set(hash, segmentVector(segment, floatsAt, r, width)));
       }
     }
   }
@@ -184,7 +192,7 @@ export function encodeSegment(width: number, items: readonly (readonly [string, 
   view.setUint32(12, count, true);
   let at = HEADER_BYTES;
   for (const [hash] of items) {
-    for (let i = 0; i < HASH_BYTES; i++) bytes[at + i] = parseInt(hash.slice(i * 2, i * 2 + 2), 16);
+    bytes.set(Buffer.from(hash, "hex").subarray(0, HASH_BYTES), at);
     at += HASH_BYTES;
   }
   if (LITTLE_ENDIAN) {
@@ -196,7 +204,8 @@ export function encodeSegment(width: number, items: readonly (readonly [string, 
       at += width * 4;
     }
   }
-  bytes.set(createHash("sha256").update(bytes.subarray(0, body)).digest().subarray(0, CHECKSUM_BYTES), body);
+  view.setUint32(body, crc32(bytes.subarray(0, body)), true);
+  view.setUint32(body + 4, body >>> 0, true);
   return bytes;
 }
 
@@ -209,20 +218,25 @@ export function decodeSegment(bytes: Uint8Array): [string, Float32Array][] | und
   const count = view.getUint32(12, true);
   const body = HEADER_BYTES + count * HASH_BYTES + count * width * 4;
   if (width === 0 || bytes.byteLength !== body + CHECKSUM_BYTES) return undefined;
-  const sum = createHash("sha256").update(bytes.subarray(0, body)).digest();
-  for (let i = 0; i < CHECKSUM_BYTES; i++) if (sum[i] !== bytes[body + i]) return undefined;
+  if (view.getUint32(body, true) !== crc32(bytes.subarray(0, body)) || view.getUint32(body + 4, true) !== body >>> 0) {
+    return undefined;
+  }
   const out: [string, Float32Array][] = [];
   const floatsAt = HEADER_BYTES + count * HASH_BYTES;
+  const hashes = Buffer.from(bytes.buffer, bytes.byteOffset + HEADER_BYTES, count * HASH_BYTES);
   for (let r = 0; r < count; r++) {
-    const hash = Buffer.from(bytes.subarray(HEADER_BYTES + r * HASH_BYTES, HEADER_BYTES + (r + 1) * HASH_BYTES)).toString("hex");
-    const vector = new Float32Array(width);
-    const start = floatsAt + r * width * 4;
-    if (LITTLE_ENDIAN) {
-      new Uint8Array(vector.buffer).set(bytes.subarray(start, start + width * 4));
-    } else {
-      for (let k = 0; k < width; k++) vector[k] = view.getFloat32(start + k * 4, true);
-    }
-    out.push([hash, vector]);
+    const hash = hashes.toString("hex", r * HASH_BYTES, (r + 1) * HASH_BYTES);
+    out.push([hash, segmentVector(bytes, floatsAt, r, width)]);
   }
   return out;
+}
+
+/** Row `r` of a segment's vectors, as a view when the platform is little-endian and the offset aligned. */
+function segmentVector(segment: Uint8Array, floatsAt: number, r: number, width: number): Float32Array {
+  const start = segment.byteOffset + floatsAt + r * width * 4;
+  if (LITTLE_ENDIAN && start % 4 === 0) return new Float32Array(segment.buffer, start, width);
+  const view = new DataView(segment.buffer, segment.byteOffset, segment.byteLength);
+  const vector = new Float32Array(width);
+  for (let k = 0; k < width; k++) vector[k] = view.getFloat32(floatsAt + (r * width + k) * 4, true);
+  return vector;
 }
