@@ -17,28 +17,15 @@
  * @module
  */
 
-import { Float, Float32 } from "apache-arrow";
 import { EmbeddingError, NotSupportedError } from "../../errors.js";
-import type { EmbeddingBatch, EmbeddingVector } from "../embedding-function.js";
 import { BUILT_IN_NAME } from "../function-names.js";
 import { readEmbeddingRows, toFloat32 } from "../http/embedding-response.js";
-import { postJson, type FetchLike } from "../http/post-json.js";
-import {
-  normaliseOptions,
-  optionError,
-  readBoolean,
-  readFetch,
-  readHeaders,
-  readInteger,
-  readString,
-  readTimeoutMs,
-  readUrl,
-} from "../http/provider-options.js";
-import { embedInBatches } from "../http/split-batches.js";
+import type { FetchLike } from "../http/post-json.js";
+import { optionError, readBoolean, readInteger, readString, readUrl } from "../http/provider-options.js";
 import { joinUrl } from "../http/url.js";
 import { isVariableReference, parseVariableReference } from "../variables.js";
-import { TextEmbeddingFunction } from "../text-embedding-function.js";
 import { signAwsRequest, type AwsCredentials } from "./aws-sigv4.js";
+import { HttpEmbeddingFunction, type EmbeddingPurpose, type HttpProviderSpec } from "./http-embedding-function.js";
 
 // 1. Registry name and models.
 /** The registry name of {@link BedrockTextEmbeddingFunction} (as in LanceDB). */
@@ -124,28 +111,29 @@ export interface BedrockTextEmbeddingOptions {
   fetch?: FetchLike;
 }
 
-const OPTION_NAMES = [
-  "model",
-  "region",
-  "accessKeyId",
-  "secretAccessKey",
-  "sessionToken",
-  "dimensions",
-  "normalize",
-  "sourceInputType",
-  "queryInputType",
-  "truncate",
-  "endpoint",
-  "headers",
-  "timeoutMs",
-  "fetch",
-] as const;
-
-/** LanceDB Python's option names, read from tables it wrote. */
-const PYTHON_ALIASES: Readonly<Record<string, string>> = {
-  name: "model",
-  source_input_type: "sourceInputType",
-  query_input_type: "queryInputType",
+const SPEC: HttpProviderSpec = {
+  name: BEDROCK_TEXT_FUNCTION_NAME,
+  model: BEDROCK_TEXT_DEFAULT_MODEL,
+  optionNames: [
+    "model",
+    "region",
+    "accessKeyId",
+    "secretAccessKey",
+    "sessionToken",
+    "dimensions",
+    "normalize",
+    "sourceInputType",
+    "queryInputType",
+    "truncate",
+    "endpoint",
+    "headers",
+    "timeoutMs",
+    "fetch",
+  ],
+  // LanceDB Python's option names, read from tables it wrote.
+  aliases: { name: "model", source_input_type: "sourceInputType", query_input_type: "queryInputType" },
+  // Per model (1 for Titan, 96 for Cohere): see maxBatchSize().
+  maxBatchSize: 1,
 };
 
 /** LanceDB Python options that Quiver does not build, with what to do instead. */
@@ -173,50 +161,32 @@ const CREDENTIAL_ENV = { accessKeyId: "AWS_ACCESS_KEY_ID", secretAccessKey: "AWS
  * const fn2 = getRegistry().get("bedrock-text")!.create({ accessKeyId: "$var:aws_key_id", secretAccessKey: "$var:aws_secret" });
  * ```
  */
-export class BedrockTextEmbeddingFunction extends TextEmbeddingFunction<BedrockTextEmbeddingOptions> {
+export class BedrockTextEmbeddingFunction extends HttpEmbeddingFunction<BedrockTextEmbeddingOptions> {
   /** @internal the built-in registry name, an own property of this class only. */
   static readonly [BUILT_IN_NAME] = BEDROCK_TEXT_FUNCTION_NAME;
 
-  readonly #model: string;
   readonly #info: BedrockModelInfo | undefined;
   readonly #family: BedrockModelFamily;
   readonly #region: string;
   readonly #dimensions: number | undefined;
   readonly #normalize: boolean | undefined;
-  readonly #sourceInputType: string;
-  readonly #queryInputType: string;
+  readonly #inputTypes: Readonly<Record<EmbeddingPurpose, string>>;
   readonly #truncate: string | undefined;
   readonly #endpoint: string;
   readonly #credentialOptions: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string };
   readonly #references: Record<string, string | undefined>;
-  readonly #headers: Record<string, string>;
-  readonly #timeoutMs: number | undefined;
-  readonly #fetch: FetchLike | undefined;
 
   constructor(options: BedrockTextEmbeddingOptions = {}) {
-    super();
-    for (const key of Object.keys(options ?? {})) {
-      const what = NOT_BUILT[key];
-      if (what !== undefined && (options as Record<string, unknown>)[key] !== undefined) {
-        throw new NotSupportedError(
-          `Embedding function "${BEDROCK_TEXT_FUNCTION_NAME}": option "${key}" (${what}) is not supported by Quiver, which signs ` +
-            `requests itself without the AWS SDK. Give the credentials of the role or profile through the environment instead: ` +
-            `AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (e.g. \`eval "$(aws configure export-credentials ` +
-            `--profile <name> --format env)"\`), or as $var: references in accessKeyId / secretAccessKey / sessionToken.`,
-        );
-      }
-    }
-    const resolved = this.resolveVariables(options);
-    const o = normaliseOptions(BEDROCK_TEXT_FUNCTION_NAME, resolved as Record<string, unknown>, OPTION_NAMES, PYTHON_ALIASES);
+    super(refuseNotBuilt(options), SPEC);
+    const o = this.options;
     const name = BEDROCK_TEXT_FUNCTION_NAME;
-    this.#model = readString(name, o, "model") ?? BEDROCK_TEXT_DEFAULT_MODEL;
-    this.#info = BEDROCK_TEXT_MODELS[this.#model];
-    const family = this.#info?.family ?? familyOf(this.#model);
+    this.#info = BEDROCK_TEXT_MODELS[this.model];
+    const family = this.#info?.family ?? familyOf(this.model);
     if (family === undefined) {
       throw optionError(
         name,
         "model",
-        `"${this.#model}" is not a Bedrock text embedding model Quiver knows how to call (its request shape depends on the model)`,
+        `"${this.model}" is not a Bedrock text embedding model Quiver knows how to call (its request shape depends on the model)`,
         `Use one of ${Object.keys(BEDROCK_TEXT_MODELS).join(", ")} (or an inference profile of them, e.g. "us.cohere.embed-english-v3").`,
       );
     }
@@ -231,17 +201,19 @@ export class BedrockTextEmbeddingFunction extends TextEmbeddingFunction<BedrockT
     if (family !== "titan-v2") {
       for (const option of ["dimensions", "normalize"] as const) {
         if (o[option] !== undefined) {
-          throw optionError(name, option, `is only for Titan Text Embeddings V2 ("amazon.titan-embed-text-v2:0"), not "${this.#model}"`, `Drop "${option}".`);
+          throw optionError(name, option, `is only for Titan Text Embeddings V2 ("amazon.titan-embed-text-v2:0"), not "${this.model}"`, `Drop "${option}".`);
         }
       }
     } else if (this.#dimensions !== undefined && !(TITAN_V2_DIMENSIONS as readonly number[]).includes(this.#dimensions)) {
-      throw optionError(name, "dimensions", `must be one of ${TITAN_V2_DIMENSIONS.join(", ")} for "${this.#model}", got ${this.#dimensions}`);
+      throw optionError(name, "dimensions", `must be one of ${TITAN_V2_DIMENSIONS.join(", ")} for "${this.model}", got ${this.#dimensions}`);
     }
-    this.#sourceInputType = readString(name, o, "sourceInputType", COHERE_INPUT_TYPES) ?? "search_document";
-    this.#queryInputType = readString(name, o, "queryInputType", COHERE_INPUT_TYPES) ?? "search_query";
+    this.#inputTypes = {
+      source: readString(name, o, "sourceInputType", COHERE_INPUT_TYPES) ?? "search_document",
+      query: readString(name, o, "queryInputType", COHERE_INPUT_TYPES) ?? "search_query",
+    };
     this.#truncate = readString(name, o, "truncate", COHERE_TRUNCATE);
     if (family !== "cohere" && this.#truncate !== undefined) {
-      throw optionError(name, "truncate", `is only for the Cohere models, not "${this.#model}"`, `Drop "truncate".`);
+      throw optionError(name, "truncate", `is only for the Cohere models, not "${this.model}"`, `Drop "truncate".`);
     }
 
     const accessKeyId = readString(name, o, "accessKeyId");
@@ -267,18 +239,11 @@ export class BedrockTextEmbeddingFunction extends TextEmbeddingFunction<BedrockT
       sessionToken: variableName(saved.sessionToken),
     };
     this.#endpoint = readUrl(name, "endpoint", o.endpoint) ?? `https://bedrock-runtime.${this.#region}.amazonaws.com`;
-    this.#headers = readHeaders(name, o);
-    this.#timeoutMs = readTimeoutMs(name, o);
-    this.#fetch = readFetch(name, o);
   }
 
   /** `dimensions`, else the model's width (1536 for Titan v1, 1024 for Titan v2 and Cohere v3). */
   override ndims(): number | undefined {
     return this.#dimensions ?? this.#info?.ndims;
-  }
-
-  override embeddingDataType(): Float {
-    return new Float32();
   }
 
   /** 1 for Titan (one text per request), 96 for Cohere. */
@@ -290,19 +255,11 @@ export class BedrockTextEmbeddingFunction extends TextEmbeddingFunction<BedrockT
     return ["accessKeyId", "secretAccessKey", "sessionToken"];
   }
 
-  /** The column's texts: Titan one request per text, Cohere one per 96 (`input_type` = `sourceInputType`). */
-  async generateEmbeddings(texts: string[]): Promise<EmbeddingBatch> {
-    return embedInBatches(texts, this.maxBatchSize(), (batch) => this.#request(batch, this.#sourceInputType));
-  }
-
-  /** A query (Cohere: `input_type` = `queryInputType`). */
-  override async computeQueryEmbeddings(data: string): Promise<EmbeddingVector> {
-    return (await this.#request([data], this.#queryInputType))[0]!;
-  }
-
-  async #request(texts: string[], inputType: string): Promise<Float32Array[]> {
+  /** One signed request: Titan one text, Cohere up to 96 (`input_type` = `sourceInputType` or `queryInputType`). */
+  protected async request(texts: string[], purpose: EmbeddingPurpose): Promise<Float32Array[]> {
+    const inputType = this.#inputTypes[purpose];
     const { credentials, source } = this.#credentials();
-    const url = joinUrl(this.#endpoint, `model/${encodeURIComponent(this.#model)}/invoke`);
+    const url = joinUrl(this.#endpoint, `model/${encodeURIComponent(this.model)}/invoke`);
     let payload: Record<string, unknown>;
     if (this.#family === "cohere") {
       payload = { texts, input_type: inputType };
@@ -320,19 +277,15 @@ export class BedrockTextEmbeddingFunction extends TextEmbeddingFunction<BedrockT
       region: this.#region,
       service: SIGNING_SERVICE,
       credentials,
-      headers: { ...this.#headers, "content-type": "application/json", accept: "application/json" },
+      headers: { ...this.headers, "content-type": "application/json", accept: "application/json" },
     });
     const auth =
       `check the AWS credentials (${source}): that they are current (temporary ones expire), and that their account has ` +
-      `access to "${this.#model}" in ${this.#region} (Bedrock console, Model access)`;
-    const answer = await postJson<Record<string, unknown>>({
-      provider: BEDROCK_TEXT_FUNCTION_NAME,
-      model: this.#model,
+      `access to "${this.model}" in ${this.#region} (Bedrock console, Model access)`;
+    const answer = await this.post<Record<string, unknown>>({
       url,
       headers: signed.headers,
       body,
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
       secrets: [credentials.secretAccessKey, credentials.sessionToken, credentials.accessKeyId],
       errorText: awsErrorText,
       hints: {
@@ -340,11 +293,11 @@ export class BedrockTextEmbeddingFunction extends TextEmbeddingFunction<BedrockT
         fixes: {
           400: `Bedrock refused the request (ValidationException): check the model's options (dimensions, normalize, input types) ` +
             `and that each text fits the model's input limit`,
-          404: `check the model id "${this.#model}" and that Bedrock offers it in ${this.#region} (or set the region option)`,
+          404: `check the model id "${this.model}" and that Bedrock offers it in ${this.#region} (or set the region option)`,
         },
       },
     });
-    const context = { provider: BEDROCK_TEXT_FUNCTION_NAME, model: this.#model, url };
+    const context = this.responseContext(url);
     if (this.#family === "cohere") {
       const embeddings = answer?.embeddings;
       // With embedding_types the answer is {embeddings: {float: [...]}}; Quiver does not ask for it, but reads it.
@@ -381,7 +334,7 @@ export class BedrockTextEmbeddingFunction extends TextEmbeddingFunction<BedrockT
           `credentials), or call getRegistry().setVar("aws_access_key_id", ...) and getRegistry().setVar("aws_secret_access_key", ...) ` +
           `and create the function with { accessKeyId: "$var:aws_access_key_id", secretAccessKey: "$var:aws_secret_access_key" } ` +
           `(the table stores the references, never the keys).`,
-        { provider: BEDROCK_TEXT_FUNCTION_NAME, model: this.#model, retryable: false },
+        { provider: BEDROCK_TEXT_FUNCTION_NAME, model: this.model, retryable: false },
       );
     }
     const sessionToken = nonEmpty(env[CREDENTIAL_ENV.sessionToken]);
@@ -390,6 +343,22 @@ export class BedrockTextEmbeddingFunction extends TextEmbeddingFunction<BedrockT
       source: `environment variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY${sessionToken ? ", AWS_SESSION_TOKEN" : ""}`,
     };
   }
+}
+
+/** The options, after refusing the LanceDB Python options Quiver does not build (before anything else is read). */
+function refuseNotBuilt(options: BedrockTextEmbeddingOptions): BedrockTextEmbeddingOptions {
+  for (const key of Object.keys(options ?? {})) {
+    const what = NOT_BUILT[key];
+    if (what !== undefined && (options as Record<string, unknown>)[key] !== undefined) {
+      throw new NotSupportedError(
+        `Embedding function "${BEDROCK_TEXT_FUNCTION_NAME}": option "${key}" (${what}) is not supported by Quiver, which signs ` +
+          `requests itself without the AWS SDK. Give the credentials of the role or profile through the environment instead: ` +
+          `AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (e.g. \`eval "$(aws configure export-credentials ` +
+          `--profile <name> --format env)"\`), or as $var: references in accessKeyId / secretAccessKey / sessionToken.`,
+      );
+    }
+  }
+  return options;
 }
 
 /** The request shape of a model id Quiver does not list. */

@@ -11,25 +11,12 @@
  * @module
  */
 
-import { Float, Float32 } from "apache-arrow";
-import type { EmbeddingBatch, EmbeddingVector } from "../embedding-function.js";
 import { BUILT_IN_NAME } from "../function-names.js";
-import { resolveApiKey } from "../http/api-key.js";
 import { readEmbeddingRows } from "../http/embedding-response.js";
-import { postJson, type FetchLike } from "../http/post-json.js";
-import {
-  normaliseOptions,
-  optionError,
-  readFetch,
-  readHeaders,
-  readInteger,
-  readString,
-  readTimeoutMs,
-  readUrl,
-} from "../http/provider-options.js";
-import { embedInBatches } from "../http/split-batches.js";
+import type { FetchLike } from "../http/post-json.js";
+import { optionError, readInteger, readString } from "../http/provider-options.js";
 import { joinUrl } from "../http/url.js";
-import { TextEmbeddingFunction } from "../text-embedding-function.js";
+import { HttpEmbeddingFunction, type EmbeddingPurpose, type HttpProviderSpec } from "./http-embedding-function.js";
 
 // 1. Registry name and models.
 /** The registry name of {@link CohereEmbeddingFunction} (as in LanceDB's Python SDK). */
@@ -89,25 +76,30 @@ export interface CohereEmbeddingOptions {
   fetch?: FetchLike;
 }
 
-const OPTION_NAMES = [
-  "model",
-  "apiKey",
-  "baseUrl",
-  "sourceInputType",
-  "queryInputType",
-  "truncate",
-  "dimensions",
-  "headers",
-  "timeoutMs",
-  "fetch",
-] as const;
-
-const PYTHON_ALIASES: Readonly<Record<string, string>> = {
-  name: "model",
-  api_key: "apiKey",
-  base_url: "baseUrl",
-  source_input_type: "sourceInputType",
-  query_input_type: "queryInputType",
+const SPEC: HttpProviderSpec = {
+  name: COHERE_FUNCTION_NAME,
+  model: COHERE_DEFAULT_MODEL,
+  optionNames: [
+    "model",
+    "apiKey",
+    "baseUrl",
+    "sourceInputType",
+    "queryInputType",
+    "truncate",
+    "dimensions",
+    "headers",
+    "timeoutMs",
+    "fetch",
+  ],
+  aliases: {
+    name: "model",
+    api_key: "apiKey",
+    base_url: "baseUrl",
+    source_input_type: "sourceInputType",
+    query_input_type: "queryInputType",
+  },
+  maxBatchSize: COHERE_MAX_BATCH_SIZE,
+  apiKey: { label: "Cohere", envVars: ["COHERE_API_KEY", "CO_API_KEY"], suggestedVariable: "cohere_key" },
 };
 
 interface CohereEmbedResponse {
@@ -124,113 +116,62 @@ interface CohereEmbedResponse {
  * const fn = getRegistry().get("cohere")!.create({ model: "embed-english-v3.0", apiKey: "$var:cohere_key" });
  * ```
  */
-export class CohereEmbeddingFunction extends TextEmbeddingFunction<CohereEmbeddingOptions> {
+export class CohereEmbeddingFunction extends HttpEmbeddingFunction<CohereEmbeddingOptions> {
   /** @internal the built-in registry name, an own property of this class only. */
   static readonly [BUILT_IN_NAME] = COHERE_FUNCTION_NAME;
 
-  readonly #model: string;
-  readonly #ndims: number | undefined;
+  readonly #known: CohereModelInfo | undefined;
   readonly #dimensions: number | undefined;
-  readonly #apiKey: unknown;
-  readonly #apiKeyReference: unknown;
-  readonly #baseUrl: string;
-  readonly #sourceInputType: string;
-  readonly #queryInputType: string;
+  readonly #inputTypes: Readonly<Record<EmbeddingPurpose, string>>;
   readonly #truncate: string | undefined;
-  readonly #headers: Record<string, string>;
-  readonly #timeoutMs: number | undefined;
-  readonly #fetch: FetchLike | undefined;
 
   constructor(options: CohereEmbeddingOptions = {}) {
-    super();
-    const resolved = this.resolveVariables(options);
-    const o = normaliseOptions(COHERE_FUNCTION_NAME, resolved as Record<string, unknown>, OPTION_NAMES, PYTHON_ALIASES);
-    this.#model = readString(COHERE_FUNCTION_NAME, o, "model") ?? COHERE_DEFAULT_MODEL;
-    const known = COHERE_MODELS[this.#model];
+    super(options, SPEC);
+    const o = this.options;
+    const known = COHERE_MODELS[this.model];
+    this.#known = known;
     this.#dimensions = readInteger(COHERE_FUNCTION_NAME, o, "dimensions", { min: 1, max: 65_536 });
     if (this.#dimensions !== undefined && known !== undefined && !(known.outputDimensions ?? [known.ndims]).includes(this.#dimensions)) {
       throw optionError(
         COHERE_FUNCTION_NAME,
         "dimensions",
         known.outputDimensions
-          ? `must be one of ${known.outputDimensions.join(", ")} for "${this.#model}", got ${this.#dimensions}`
-          : `cannot be set for "${this.#model}", whose vectors always have ${known.ndims} values`,
+          ? `must be one of ${known.outputDimensions.join(", ")} for "${this.model}", got ${this.#dimensions}`
+          : `cannot be set for "${this.model}", whose vectors always have ${known.ndims} values`,
         known.outputDimensions ? undefined : `Drop "dimensions", or use "embed-v4.0", which accepts it.`,
       );
     }
-    this.#ndims = this.#dimensions ?? known?.ndims;
-    this.#apiKey = o.apiKey;
-    const saved = this.toJSON();
-    this.#apiKeyReference = saved.apiKey ?? saved.api_key;
-    this.#baseUrl = readUrl(COHERE_FUNCTION_NAME, "baseUrl", o.baseUrl) ?? COHERE_DEFAULT_BASE_URL;
-    this.#sourceInputType = readString(COHERE_FUNCTION_NAME, o, "sourceInputType", COHERE_INPUT_TYPES) ?? "search_document";
-    this.#queryInputType = readString(COHERE_FUNCTION_NAME, o, "queryInputType", COHERE_INPUT_TYPES) ?? "search_query";
+    this.#inputTypes = {
+      source: readString(COHERE_FUNCTION_NAME, o, "sourceInputType", COHERE_INPUT_TYPES) ?? "search_document",
+      query: readString(COHERE_FUNCTION_NAME, o, "queryInputType", COHERE_INPUT_TYPES) ?? "search_query",
+    };
     this.#truncate = readString(COHERE_FUNCTION_NAME, o, "truncate", ["NONE", "START", "END"]);
-    this.#headers = readHeaders(COHERE_FUNCTION_NAME, o);
-    this.#timeoutMs = readTimeoutMs(COHERE_FUNCTION_NAME, o);
-    this.#fetch = readFetch(COHERE_FUNCTION_NAME, o);
   }
 
   /** The model's width, or `dimensions`; undefined for an unknown model (the first answer decides). */
   override ndims(): number | undefined {
-    return this.#ndims;
+    return this.#dimensions ?? this.#known?.ndims;
   }
 
-  override embeddingDataType(): Float {
-    return new Float32();
-  }
-
-  /** 96 texts per request, the API's limit. */
-  override maxBatchSize(): number {
-    return COHERE_MAX_BATCH_SIZE;
-  }
-
-  protected override getSensitiveKeys(): string[] {
-    return ["apiKey", "api_key"];
-  }
-
-  /** Embeds stored texts (`input_type` = `sourceInputType`). */
-  async generateEmbeddings(texts: string[]): Promise<EmbeddingBatch> {
-    return embedInBatches(texts, COHERE_MAX_BATCH_SIZE, (batch) => this.#request(batch, this.#sourceInputType));
-  }
-
-  /** Embeds a query (`input_type` = `queryInputType`). */
-  override async computeQueryEmbeddings(data: string): Promise<EmbeddingVector> {
-    return (await this.#request([data], this.#queryInputType))[0]!;
-  }
-
-  async #request(texts: string[], inputType: string): Promise<Float32Array[]> {
-    const key = resolveApiKey(
-      {
-        provider: COHERE_FUNCTION_NAME,
-        label: "Cohere",
-        value: this.#apiKey,
-        reference: this.#apiKeyReference,
-        envVars: ["COHERE_API_KEY", "CO_API_KEY"],
-        suggestedVariable: "cohere_key",
-      },
-      this.#model,
-    );
-    const url = joinUrl(this.#baseUrl, "embed");
-    const body: Record<string, unknown> = { model: this.#model, texts, input_type: inputType, embedding_types: ["float"] };
+  /** Stored texts with `input_type` = `sourceInputType`, queries with `queryInputType`. */
+  protected async request(texts: string[], purpose: EmbeddingPurpose): Promise<Float32Array[]> {
+    const key = this.requireApiKey();
+    const url = joinUrl(this.baseUrl ?? COHERE_DEFAULT_BASE_URL, "embed");
+    const body: Record<string, unknown> = { model: this.model, texts, input_type: this.#inputTypes[purpose], embedding_types: ["float"] };
     if (this.#truncate !== undefined) body.truncate = this.#truncate;
-    const known = COHERE_MODELS[this.#model];
-    if (this.#dimensions !== undefined && (known === undefined || known.outputDimensions !== undefined)) body.output_dimension = this.#dimensions;
-    const answer = await postJson<CohereEmbedResponse>({
-      provider: COHERE_FUNCTION_NAME,
-      model: this.#model,
+    if (this.#dimensions !== undefined && (this.#known === undefined || this.#known.outputDimensions !== undefined)) {
+      body.output_dimension = this.#dimensions;
+    }
+    const answer = await this.post<CohereEmbedResponse>({
       url,
-      headers: { ...this.#headers, authorization: `Bearer ${key.value}` },
+      headers: { ...this.headers, authorization: `Bearer ${key.value}` },
       body,
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
       secrets: [key.value],
       hints: {
         auth: key.fix,
-        fixes: { 404: `check the model name ("${this.#model}"; Cohere's v2.0 embed models are deprecated — prefer "embed-v4.0" or a v3 model) and the base URL` },
+        fixes: { 404: `check the model name ("${this.model}"; Cohere's v2.0 embed models are deprecated — prefer "embed-v4.0" or a v3 model) and the base URL` },
       },
     });
-    const context = { provider: COHERE_FUNCTION_NAME, model: this.#model, url };
-    return readEmbeddingRows(answer?.embeddings?.float, texts.length, context, "embeddings.float");
+    return readEmbeddingRows(answer?.embeddings?.float, texts.length, this.responseContext(url), "embeddings.float");
   }
 }

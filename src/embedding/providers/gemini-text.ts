@@ -14,26 +14,13 @@
  * @module
  */
 
-import { Float, Float32 } from "apache-arrow";
-import type { EmbeddingBatch, EmbeddingVector } from "../embedding-function.js";
 import { BUILT_IN_NAME } from "../function-names.js";
-import { resolveApiKey } from "../http/api-key.js";
 import { readEmbeddingRows } from "../http/embedding-response.js";
-import { postJson, type FailedAnswer, type FetchLike } from "../http/post-json.js";
-import {
-  normaliseOptions,
-  optionError,
-  readFetch,
-  readHeaders,
-  readInteger,
-  readString,
-  readTimeoutMs,
-  readUrl,
-} from "../http/provider-options.js";
+import type { FailedAnswer, FetchLike } from "../http/post-json.js";
+import { optionError, readInteger, readString } from "../http/provider-options.js";
 import { parseDuration } from "../http/retry-after.js";
-import { embedInBatches } from "../http/split-batches.js";
 import { joinUrl } from "../http/url.js";
-import { TextEmbeddingFunction } from "../text-embedding-function.js";
+import { HttpEmbeddingFunction, type EmbeddingPurpose, type HttpProviderSpec } from "./http-embedding-function.js";
 
 // 1. Registry name and models.
 /** The registry name of {@link GeminiTextEmbeddingFunction} (as in LanceDB). */
@@ -100,15 +87,20 @@ export interface GeminiTextEmbeddingOptions {
   fetch?: FetchLike;
 }
 
-const OPTION_NAMES = ["model", "dim", "queryTaskType", "sourceTaskType", "apiKey", "baseUrl", "headers", "timeoutMs", "fetch"] as const;
-
-/** LanceDB Python's option names, read from tables it wrote. */
-const PYTHON_ALIASES: Readonly<Record<string, string>> = {
-  name: "model",
-  query_task_type: "queryTaskType",
-  source_task_type: "sourceTaskType",
-  api_key: "apiKey",
-  base_url: "baseUrl",
+const SPEC: HttpProviderSpec = {
+  name: GEMINI_TEXT_FUNCTION_NAME,
+  model: (given) => (given ?? GEMINI_TEXT_DEFAULT_MODEL).replace(/^models\//, ""),
+  optionNames: ["model", "dim", "queryTaskType", "sourceTaskType", "apiKey", "baseUrl", "headers", "timeoutMs", "fetch"],
+  // LanceDB Python's option names, read from tables it wrote.
+  aliases: {
+    name: "model",
+    query_task_type: "queryTaskType",
+    source_task_type: "sourceTaskType",
+    api_key: "apiKey",
+    base_url: "baseUrl",
+  },
+  maxBatchSize: GEMINI_TEXT_MAX_BATCH_SIZE,
+  apiKey: { label: "Google", envVars: ["GOOGLE_API_KEY", "GEMINI_API_KEY"], suggestedVariable: "google_key" },
 };
 
 interface GoogleErrorBody {
@@ -125,28 +117,18 @@ interface GoogleErrorBody {
  * const fn = getRegistry().get("gemini-text")!.create({ dim: 768, apiKey: "$var:google_key" });
  * ```
  */
-export class GeminiTextEmbeddingFunction extends TextEmbeddingFunction<GeminiTextEmbeddingOptions> {
+export class GeminiTextEmbeddingFunction extends HttpEmbeddingFunction<GeminiTextEmbeddingOptions> {
   /** @internal the built-in registry name, an own property of this class only. */
   static readonly [BUILT_IN_NAME] = GEMINI_TEXT_FUNCTION_NAME;
 
-  readonly #model: string;
   readonly #info: GeminiModelInfo | undefined;
   readonly #dim: number | undefined;
-  readonly #queryTaskType: string;
-  readonly #sourceTaskType: string;
-  readonly #apiKey: unknown;
-  readonly #apiKeyReference: unknown;
-  readonly #baseUrl: string;
-  readonly #headers: Record<string, string>;
-  readonly #timeoutMs: number | undefined;
-  readonly #fetch: FetchLike | undefined;
+  readonly #taskTypes: Readonly<Record<EmbeddingPurpose, string>>;
 
   constructor(options: GeminiTextEmbeddingOptions = {}) {
-    super();
-    const resolved = this.resolveVariables(options);
-    const o = normaliseOptions(GEMINI_TEXT_FUNCTION_NAME, resolved as Record<string, unknown>, OPTION_NAMES, PYTHON_ALIASES);
-    const model = (readString(GEMINI_TEXT_FUNCTION_NAME, o, "model") ?? GEMINI_TEXT_DEFAULT_MODEL).replace(/^models\//, "");
-    this.#model = model;
+    super(options, SPEC);
+    const o = this.options;
+    const model = this.model;
     this.#info = GEMINI_TEXT_MODELS[model];
     this.#dim = readInteger(GEMINI_TEXT_FUNCTION_NAME, o, "dim", { min: 1, max: 65_536 });
     if (this.#dim !== undefined && this.#info !== undefined) {
@@ -162,15 +144,10 @@ export class GeminiTextEmbeddingFunction extends TextEmbeddingFunction<GeminiTex
         throw optionError(GEMINI_TEXT_FUNCTION_NAME, "dim", `must be at most ${this.#info.maxDim} for "${model}", got ${this.#dim}`);
       }
     }
-    this.#queryTaskType = taskType(o, "queryTaskType", "RETRIEVAL_QUERY");
-    this.#sourceTaskType = taskType(o, "sourceTaskType", "RETRIEVAL_DOCUMENT");
-    this.#apiKey = o.apiKey;
-    const saved = this.toJSON();
-    this.#apiKeyReference = saved.apiKey ?? saved.api_key;
-    this.#baseUrl = readUrl(GEMINI_TEXT_FUNCTION_NAME, "baseUrl", o.baseUrl) ?? GEMINI_TEXT_DEFAULT_BASE_URL;
-    this.#headers = readHeaders(GEMINI_TEXT_FUNCTION_NAME, o);
-    this.#timeoutMs = readTimeoutMs(GEMINI_TEXT_FUNCTION_NAME, o);
-    this.#fetch = readFetch(GEMINI_TEXT_FUNCTION_NAME, o);
+    this.#taskTypes = {
+      query: taskType(o, "queryTaskType", "RETRIEVAL_QUERY"),
+      source: taskType(o, "sourceTaskType", "RETRIEVAL_DOCUMENT"),
+    };
   }
 
   /** `dim`, else the model's width (3072 for gemini-embedding-001); undefined for an unknown model. */
@@ -178,57 +155,21 @@ export class GeminiTextEmbeddingFunction extends TextEmbeddingFunction<GeminiTex
     return this.#dim ?? this.#info?.ndims;
   }
 
-  override embeddingDataType(): Float {
-    return new Float32();
-  }
-
-  /** 100 texts per request, the API's limit. */
-  override maxBatchSize(): number {
-    return GEMINI_TEXT_MAX_BATCH_SIZE;
-  }
-
-  protected override getSensitiveKeys(): string[] {
-    return ["apiKey", "api_key"];
-  }
-
-  /** The column's texts with `sourceTaskType`; one request per 100 texts. */
-  async generateEmbeddings(texts: string[]): Promise<EmbeddingBatch> {
-    return embedInBatches(texts, GEMINI_TEXT_MAX_BATCH_SIZE, (batch) => this.#request(batch, this.#sourceTaskType));
-  }
-
-  /** A query with `queryTaskType`. */
-  override async computeQueryEmbeddings(data: string): Promise<EmbeddingVector> {
-    return (await this.#request([data], this.#queryTaskType))[0]!;
-  }
-
-  async #request(texts: string[], task: string): Promise<Float32Array[]> {
-    const key = resolveApiKey(
-      {
-        provider: GEMINI_TEXT_FUNCTION_NAME,
-        label: "Google",
-        value: this.#apiKey,
-        reference: this.#apiKeyReference,
-        envVars: ["GOOGLE_API_KEY", "GEMINI_API_KEY"],
-        suggestedVariable: "google_key",
-      },
-      this.#model,
-    );
-    const url = joinUrl(this.#baseUrl, `models/${encodeURIComponent(this.#model)}:batchEmbedContents`);
+  /** One `batchEmbedContents` call: the column's texts with `sourceTaskType`, a query with `queryTaskType`. */
+  protected async request(texts: string[], purpose: EmbeddingPurpose): Promise<Float32Array[]> {
+    const key = this.requireApiKey();
+    const url = joinUrl(this.baseUrl ?? GEMINI_TEXT_DEFAULT_BASE_URL, `models/${encodeURIComponent(this.model)}:batchEmbedContents`);
     const withTask = this.#info?.taskTypes !== false;
     const requests = texts.map((text) => {
-      const request: Record<string, unknown> = { model: `models/${this.#model}`, content: { parts: [{ text }] } };
-      if (withTask) request.taskType = task;
+      const request: Record<string, unknown> = { model: `models/${this.model}`, content: { parts: [{ text }] } };
+      if (withTask) request.taskType = this.#taskTypes[purpose];
       if (this.#dim !== undefined) request.outputDimensionality = this.#dim;
       return request;
     });
-    const answer = await postJson<{ embeddings?: unknown }>({
-      provider: GEMINI_TEXT_FUNCTION_NAME,
-      model: this.#model,
+    const answer = await this.post<{ embeddings?: unknown }>({
       url,
-      headers: { ...this.#headers, "x-goog-api-key": key.value },
+      headers: { ...this.headers, "x-goog-api-key": key.value },
       body: { requests },
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
       secrets: [key.value],
       errorText: googleErrorText,
       retryAfterMs: googleRetryDelay,
@@ -244,7 +185,7 @@ export class GeminiTextEmbeddingFunction extends TextEmbeddingFunction<GeminiTex
     const rows = Array.isArray(items)
       ? items.map((item) => (typeof item === "object" && item !== null ? (item as { values?: unknown }).values : item))
       : items;
-    return readEmbeddingRows(rows, texts.length, { provider: GEMINI_TEXT_FUNCTION_NAME, model: this.#model, url }, "embeddings[].values");
+    return readEmbeddingRows(rows, texts.length, this.responseContext(url), "embeddings[].values");
   }
 }
 

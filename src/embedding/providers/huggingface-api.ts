@@ -18,24 +18,13 @@
  * @module
  */
 
-import { Float, Float32 } from "apache-arrow";
-import type { EmbeddingBatch, EmbeddingVector } from "../embedding-function.js";
 import { BUILT_IN_NAME } from "../function-names.js";
-import { findApiKey, resolveApiKey, type ApiKey } from "../http/api-key.js";
+import type { ApiKey } from "../http/api-key.js";
 import { invalidResponseError, toFloat32, type ResponseContext } from "../http/embedding-response.js";
-import { postJson, type FailedAnswer, type FetchLike } from "../http/post-json.js";
-import {
-  normaliseOptions,
-  readBoolean,
-  readFetch,
-  readHeaders,
-  readString,
-  readTimeoutMs,
-  readUrl,
-} from "../http/provider-options.js";
-import { embedInBatches } from "../http/split-batches.js";
+import type { FailedAnswer, FetchLike } from "../http/post-json.js";
+import { readBoolean, readString, readUrl } from "../http/provider-options.js";
 import { joinUrl } from "../http/url.js";
-import { TextEmbeddingFunction } from "../text-embedding-function.js";
+import { HttpEmbeddingFunction, type EmbeddingPurpose, type HttpProviderSpec } from "./http-embedding-function.js";
 
 // 1. Registry name and models.
 /** The registry name of {@link HuggingFaceApiEmbeddingFunction} ("huggingface" is LanceDB's local model). */
@@ -99,30 +88,35 @@ export interface HuggingFaceApiEmbeddingOptions {
   fetch?: FetchLike;
 }
 
-const OPTION_NAMES = [
-  "model",
-  "apiKey",
-  "baseUrl",
-  "endpointUrl",
-  "normalize",
-  "truncate",
-  "queryPromptName",
-  "sourcePromptName",
-  "waitForModel",
-  "headers",
-  "timeoutMs",
-  "fetch",
-] as const;
-
-/** Snake-case spellings, as a Python writer would use them. */
-const PYTHON_ALIASES: Readonly<Record<string, string>> = {
-  name: "model",
-  api_key: "apiKey",
-  base_url: "baseUrl",
-  endpoint_url: "endpointUrl",
-  query_prompt_name: "queryPromptName",
-  source_prompt_name: "sourcePromptName",
-  wait_for_model: "waitForModel",
+const SPEC: HttpProviderSpec = {
+  name: HUGGINGFACE_API_FUNCTION_NAME,
+  model: HUGGINGFACE_API_DEFAULT_MODEL,
+  optionNames: [
+    "model",
+    "apiKey",
+    "baseUrl",
+    "endpointUrl",
+    "normalize",
+    "truncate",
+    "queryPromptName",
+    "sourcePromptName",
+    "waitForModel",
+    "headers",
+    "timeoutMs",
+    "fetch",
+  ],
+  // Snake-case spellings, as a Python writer would use them.
+  aliases: {
+    name: "model",
+    api_key: "apiKey",
+    base_url: "baseUrl",
+    endpoint_url: "endpointUrl",
+    query_prompt_name: "queryPromptName",
+    source_prompt_name: "sourcePromptName",
+    wait_for_model: "waitForModel",
+  },
+  maxBatchSize: HUGGINGFACE_API_MAX_BATCH_SIZE,
+  apiKey: { label: "Hugging Face", envVars: ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"], suggestedVariable: "hf_token" },
 };
 
 // 3. The class.
@@ -138,118 +132,71 @@ const PYTHON_ALIASES: Readonly<Record<string, string>> = {
  * const tei = getRegistry().get("huggingface-api")!.create({ model: "BAAI/bge-small-en-v1.5", endpointUrl: "http://localhost:8080/embed" });
  * ```
  */
-export class HuggingFaceApiEmbeddingFunction extends TextEmbeddingFunction<HuggingFaceApiEmbeddingOptions> {
+export class HuggingFaceApiEmbeddingFunction extends HttpEmbeddingFunction<HuggingFaceApiEmbeddingOptions> {
   /** @internal the built-in registry name, an own property of this class only. */
   static readonly [BUILT_IN_NAME] = HUGGINGFACE_API_FUNCTION_NAME;
 
-  readonly #model: string;
-  readonly #apiKey: unknown;
-  readonly #apiKeyReference: unknown;
-  readonly #baseUrl: string;
   readonly #endpointUrl: string | undefined;
   readonly #normalize: boolean | undefined;
   readonly #truncate: boolean | undefined;
-  readonly #queryPromptName: string | undefined;
-  readonly #sourcePromptName: string | undefined;
+  readonly #promptNames: Readonly<Record<EmbeddingPurpose, string | undefined>>;
   readonly #waitForModel: boolean;
-  readonly #headers: Record<string, string>;
-  readonly #timeoutMs: number | undefined;
-  readonly #fetch: FetchLike | undefined;
 
   constructor(options: HuggingFaceApiEmbeddingOptions = {}) {
-    super();
-    const resolved = this.resolveVariables(options);
+    super(options, SPEC);
     const name = HUGGINGFACE_API_FUNCTION_NAME;
-    const o = normaliseOptions(name, resolved as Record<string, unknown>, OPTION_NAMES, PYTHON_ALIASES);
-    this.#model = readString(name, o, "model") ?? HUGGINGFACE_API_DEFAULT_MODEL;
-    this.#apiKey = o.apiKey;
-    const saved = this.toJSON();
-    this.#apiKeyReference = saved.apiKey ?? saved.api_key;
-    this.#baseUrl = readUrl(name, "baseUrl", o.baseUrl) ?? HUGGINGFACE_API_DEFAULT_BASE_URL;
+    const o = this.options;
     this.#endpointUrl = readUrl(name, "endpointUrl", o.endpointUrl);
     this.#normalize = readBoolean(name, o, "normalize");
     this.#truncate = readBoolean(name, o, "truncate");
-    this.#queryPromptName = readString(name, o, "queryPromptName");
-    this.#sourcePromptName = readString(name, o, "sourcePromptName");
+    this.#promptNames = { query: readString(name, o, "queryPromptName"), source: readString(name, o, "sourcePromptName") };
     this.#waitForModel = readBoolean(name, o, "waitForModel") ?? true;
-    this.#headers = readHeaders(name, o);
-    this.#timeoutMs = readTimeoutMs(name, o);
-    this.#fetch = readFetch(name, o);
   }
 
   /** The model's width when Quiver knows it; otherwise the first answer decides. */
   override ndims(): number | undefined {
-    return HUGGINGFACE_API_MODELS[this.#model]?.ndims;
+    return HUGGINGFACE_API_MODELS[this.model]?.ndims;
   }
 
-  override embeddingDataType(): Float {
-    return new Float32();
-  }
-
-  /** 32 texts per request (see {@link HUGGINGFACE_API_MAX_BATCH_SIZE}). */
-  override maxBatchSize(): number {
-    return HUGGINGFACE_API_MAX_BATCH_SIZE;
-  }
-
-  protected override getSensitiveKeys(): string[] {
-    return ["apiKey", "api_key"];
-  }
-
-  /** The column's texts (with `sourcePromptName`); one request per 32 texts. */
-  async generateEmbeddings(texts: string[]): Promise<EmbeddingBatch> {
-    return embedInBatches(texts, HUGGINGFACE_API_MAX_BATCH_SIZE, (batch) => this.#request(batch, this.#sourcePromptName));
-  }
-
-  /** A query (with `queryPromptName`). */
-  override async computeQueryEmbeddings(data: string): Promise<EmbeddingVector> {
-    return (await this.#request([data], this.#queryPromptName))[0]!;
-  }
-
-  async #request(texts: string[], promptName: string | undefined): Promise<Float32Array[]> {
+  /** One feature-extraction request: the column's texts with `sourcePromptName`, a query with `queryPromptName`. */
+  protected async request(texts: string[], purpose: EmbeddingPurpose): Promise<Float32Array[]> {
     const key = this.#key();
-    const url = this.#endpointUrl ?? joinUrl(this.#baseUrl, `models/${encodeModel(this.#model)}/pipeline/feature-extraction`);
-    const headers: Record<string, string> = { ...this.#headers };
+    const url = this.#endpointUrl ?? joinUrl(this.#baseUrl(), `models/${encodeModel(this.model)}/pipeline/feature-extraction`);
+    const headers: Record<string, string> = { ...this.headers };
     if (key !== undefined) headers.authorization = `Bearer ${key.value}`;
     if (this.#waitForModel) headers["x-wait-for-model"] = "true";
     const body: Record<string, unknown> = { inputs: texts };
     if (this.#normalize !== undefined) body.normalize = this.#normalize;
     if (this.#truncate !== undefined) body.truncate = this.#truncate;
+    const promptName = this.#promptNames[purpose];
     if (promptName !== undefined) body.prompt_name = promptName;
-    const answer = await postJson<unknown>({
-      provider: HUGGINGFACE_API_FUNCTION_NAME,
-      model: this.#model,
+    const answer = await this.post<unknown>({
       url,
       headers,
       body,
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
       secrets: [key?.value],
       retryAfterMs: loadingWait,
       hints: {
         auth: key?.fix ??
           `this server wants a token: set HF_TOKEN, or pass apiKey: "$var:hf_token" after getRegistry().setVar("hf_token", <your token>)`,
         fixes: {
-          404: `check the model id "${this.#model}" and that HF Inference serves it for feature extraction ` +
+          404: `check the model id "${this.model}" and that HF Inference serves it for feature extraction ` +
             `(its Hub page shows "Inference Providers"); otherwise deploy it (Inference Endpoints, TEI) and pass endpointUrl`,
           503: "the model is loading or overloaded; the call is retried after the advertised wait",
         },
       },
     });
-    return readPooled(answer, texts.length, { provider: HUGGINGFACE_API_FUNCTION_NAME, model: this.#model, url });
+    return readPooled(answer, texts.length, this.responseContext(url));
+  }
+
+  #baseUrl(): string {
+    return this.baseUrl ?? HUGGINGFACE_API_DEFAULT_BASE_URL;
   }
 
   /** The token: required by Hugging Face's own router, optional for a custom endpoint (TEI often has none). */
   #key(): ApiKey | undefined {
-    const lookup = {
-      provider: HUGGINGFACE_API_FUNCTION_NAME,
-      label: "Hugging Face",
-      value: this.#apiKey,
-      reference: this.#apiKeyReference,
-      envVars: ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"],
-      suggestedVariable: "hf_token",
-    };
-    const hosted = this.#endpointUrl === undefined && this.#baseUrl === HUGGINGFACE_API_DEFAULT_BASE_URL;
-    return hosted ? resolveApiKey(lookup, this.#model) : findApiKey(lookup);
+    const hosted = this.#endpointUrl === undefined && this.#baseUrl() === HUGGINGFACE_API_DEFAULT_BASE_URL;
+    return hosted ? this.requireApiKey() : this.findApiKey();
   }
 }
 

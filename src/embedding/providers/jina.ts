@@ -12,25 +12,12 @@
  * @module
  */
 
-import { Float, Float32 } from "apache-arrow";
-import type { EmbeddingBatch, EmbeddingVector } from "../embedding-function.js";
 import { BUILT_IN_NAME } from "../function-names.js";
-import { resolveApiKey } from "../http/api-key.js";
 import { readIndexedEmbeddings } from "../http/embedding-response.js";
-import { postJson, type FetchLike } from "../http/post-json.js";
-import {
-  normaliseOptions,
-  optionError,
-  readFetch,
-  readHeaders,
-  readInteger,
-  readString,
-  readTimeoutMs,
-  readUrl,
-} from "../http/provider-options.js";
-import { embedInBatches } from "../http/split-batches.js";
+import type { FetchLike } from "../http/post-json.js";
+import { optionError, readString } from "../http/provider-options.js";
 import { joinUrl } from "../http/url.js";
-import { TextEmbeddingFunction } from "../text-embedding-function.js";
+import { HttpEmbeddingFunction, acceptsDimensions, readDimensions, type EmbeddingPurpose, type HttpProviderSpec } from "./http-embedding-function.js";
 
 // 1. Registry name and models.
 /** The registry name of {@link JinaEmbeddingFunction} (as in LanceDB's Python SDK). */
@@ -96,9 +83,14 @@ export interface JinaEmbeddingOptions {
   fetch?: FetchLike;
 }
 
-const OPTION_NAMES = ["model", "apiKey", "baseUrl", "task", "queryTask", "dimensions", "headers", "timeoutMs", "fetch"] as const;
-
-const PYTHON_ALIASES: Readonly<Record<string, string>> = { name: "model", api_key: "apiKey", base_url: "baseUrl", query_task: "queryTask" };
+const SPEC: HttpProviderSpec = {
+  name: JINA_FUNCTION_NAME,
+  model: JINA_DEFAULT_MODEL,
+  optionNames: ["model", "apiKey", "baseUrl", "task", "queryTask", "dimensions", "headers", "timeoutMs", "fetch"],
+  aliases: { name: "model", api_key: "apiKey", base_url: "baseUrl", query_task: "queryTask" },
+  maxBatchSize: JINA_MAX_BATCH_SIZE,
+  apiKey: { label: "Jina", envVars: ["JINA_API_KEY"], suggestedVariable: "jina_key" },
+};
 
 // 3. The class.
 /**
@@ -110,106 +102,50 @@ const PYTHON_ALIASES: Readonly<Record<string, string>> = { name: "model", api_ke
  * const fn = getRegistry().get("jina")!.create({ model: "jina-embeddings-v3", dimensions: 256, apiKey: "$var:jina_key" });
  * ```
  */
-export class JinaEmbeddingFunction extends TextEmbeddingFunction<JinaEmbeddingOptions> {
+export class JinaEmbeddingFunction extends HttpEmbeddingFunction<JinaEmbeddingOptions> {
   /** @internal the built-in registry name, an own property of this class only. */
   static readonly [BUILT_IN_NAME] = JINA_FUNCTION_NAME;
 
-  readonly #model: string;
-  readonly #ndims: number | undefined;
+  readonly #known: JinaModelInfo | undefined;
   readonly #dimensions: number | undefined;
-  readonly #sourceTask: string | undefined;
-  readonly #queryTask: string | undefined;
-  readonly #apiKey: unknown;
-  readonly #apiKeyReference: unknown;
-  readonly #baseUrl: string;
-  readonly #headers: Record<string, string>;
-  readonly #timeoutMs: number | undefined;
-  readonly #fetch: FetchLike | undefined;
+  readonly #tasks: Readonly<Record<EmbeddingPurpose, string | undefined>>;
 
   constructor(options: JinaEmbeddingOptions = {}) {
-    super();
-    const resolved = this.resolveVariables(options);
-    const o = normaliseOptions(JINA_FUNCTION_NAME, resolved as Record<string, unknown>, OPTION_NAMES, PYTHON_ALIASES);
-    this.#model = readString(JINA_FUNCTION_NAME, o, "model") ?? JINA_DEFAULT_MODEL;
-    const known = JINA_MODELS[this.#model];
-    this.#dimensions = readInteger(JINA_FUNCTION_NAME, o, "dimensions", { min: 1, max: 65_536 });
-    if (this.#dimensions !== undefined && known !== undefined) {
-      if (known.maxDimensions === undefined && this.#dimensions !== known.ndims) {
-        throw optionError(
-          JINA_FUNCTION_NAME,
-          "dimensions",
-          `cannot be set for "${this.#model}", whose vectors always have ${known.ndims} values`,
-          `Drop "dimensions", or use "jina-embeddings-v3" / "jina-clip-v2", which accept it.`,
-        );
-      }
-      if (known.maxDimensions !== undefined && this.#dimensions > known.maxDimensions) {
-        throw optionError(JINA_FUNCTION_NAME, "dimensions", `must be at most ${known.maxDimensions} for "${this.#model}", got ${this.#dimensions}`);
-      }
-    }
-    this.#ndims = this.#dimensions ?? known?.ndims;
-    const task = readTask(o, "task", this.#model, known);
-    const queryTask = readTask(o, "queryTask", this.#model, known);
-    this.#sourceTask = task ?? (known?.tasks ? RETRIEVAL.source : undefined);
-    this.#queryTask = queryTask ?? task ?? (known?.tasks ? RETRIEVAL.query : undefined);
-    this.#apiKey = o.apiKey;
-    const saved = this.toJSON();
-    this.#apiKeyReference = saved.apiKey ?? saved.api_key;
-    this.#baseUrl = readUrl(JINA_FUNCTION_NAME, "baseUrl", o.baseUrl) ?? JINA_DEFAULT_BASE_URL;
-    this.#headers = readHeaders(JINA_FUNCTION_NAME, o);
-    this.#timeoutMs = readTimeoutMs(JINA_FUNCTION_NAME, o);
-    this.#fetch = readFetch(JINA_FUNCTION_NAME, o);
+    super(options, SPEC);
+    const known = JINA_MODELS[this.model];
+    this.#known = known;
+    this.#dimensions = readDimensions(
+      JINA_FUNCTION_NAME,
+      this.options,
+      this.model,
+      known,
+      `Drop "dimensions", or use "jina-embeddings-v3" / "jina-clip-v2", which accept it.`,
+    );
+    const task = readTask(this.options, "task", this.model, known);
+    const queryTask = readTask(this.options, "queryTask", this.model, known);
+    this.#tasks = {
+      source: task ?? (known?.tasks ? RETRIEVAL.source : undefined),
+      query: queryTask ?? task ?? (known?.tasks ? RETRIEVAL.query : undefined),
+    };
   }
 
   /** The model's width, or `dimensions`; undefined for an unknown model (the first answer decides). */
   override ndims(): number | undefined {
-    return this.#ndims;
+    return this.#dimensions ?? this.#known?.ndims;
   }
 
-  override embeddingDataType(): Float {
-    return new Float32();
-  }
-
-  override maxBatchSize(): number {
-    return JINA_MAX_BATCH_SIZE;
-  }
-
-  protected override getSensitiveKeys(): string[] {
-    return ["apiKey", "api_key"];
-  }
-
-  async generateEmbeddings(texts: string[]): Promise<EmbeddingBatch> {
-    return embedInBatches(texts, JINA_MAX_BATCH_SIZE, (batch) => this.#request(batch, this.#sourceTask));
-  }
-
-  override async computeQueryEmbeddings(data: string): Promise<EmbeddingVector> {
-    return (await this.#request([data], this.#queryTask))[0]!;
-  }
-
-  async #request(texts: string[], task: string | undefined): Promise<Float32Array[]> {
-    const key = resolveApiKey(
-      {
-        provider: JINA_FUNCTION_NAME,
-        label: "Jina",
-        value: this.#apiKey,
-        reference: this.#apiKeyReference,
-        envVars: ["JINA_API_KEY"],
-        suggestedVariable: "jina_key",
-      },
-      this.#model,
-    );
-    const url = joinUrl(this.#baseUrl, "embeddings");
-    const body: Record<string, unknown> = { model: this.#model, input: texts };
+  /** Stored texts with the source task, queries with the query task (models with tasks). */
+  protected async request(texts: string[], purpose: EmbeddingPurpose): Promise<Float32Array[]> {
+    const key = this.requireApiKey();
+    const url = joinUrl(this.baseUrl ?? JINA_DEFAULT_BASE_URL, "embeddings");
+    const body: Record<string, unknown> = { model: this.model, input: texts };
+    const task = this.#tasks[purpose];
     if (task !== undefined) body.task = task;
-    const known = JINA_MODELS[this.#model];
-    if (this.#dimensions !== undefined && (known === undefined || known.maxDimensions !== undefined)) body.dimensions = this.#dimensions;
-    const answer = await postJson<unknown>({
-      provider: JINA_FUNCTION_NAME,
-      model: this.#model,
+    if (this.#dimensions !== undefined && acceptsDimensions(this.#known)) body.dimensions = this.#dimensions;
+    const answer = await this.post<unknown>({
       url,
-      headers: { ...this.#headers, authorization: `Bearer ${key.value}` },
+      headers: { ...this.headers, authorization: `Bearer ${key.value}` },
       body,
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
       secrets: [key.value],
       hints: {
         auth: key.fix,
@@ -219,11 +155,11 @@ export class JinaEmbeddingFunction extends TextEmbeddingFunction<JinaEmbeddingOp
         },
       },
     });
-    return readIndexedEmbeddings(answer, texts.length, { provider: JINA_FUNCTION_NAME, model: this.#model, url });
+    return readIndexedEmbeddings(answer, texts.length, this.responseContext(url));
   }
 }
 
-function readTask(o: Record<string, unknown>, name: string, model: string, known: JinaModelInfo | undefined): string | undefined {
+function readTask(o: Readonly<Record<string, unknown>>, name: string, model: string, known: JinaModelInfo | undefined): string | undefined {
   const task = readString(JINA_FUNCTION_NAME, o, name);
   if (task === undefined || known === undefined) return task;
   if (known.tasks === undefined) {

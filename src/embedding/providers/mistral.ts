@@ -5,25 +5,11 @@
  * @module
  */
 
-import { Float, Float32 } from "apache-arrow";
-import type { EmbeddingBatch, EmbeddingVector } from "../embedding-function.js";
 import { BUILT_IN_NAME } from "../function-names.js";
-import { resolveApiKey } from "../http/api-key.js";
 import { readIndexedEmbeddings } from "../http/embedding-response.js";
-import { postJson, type FetchLike } from "../http/post-json.js";
-import {
-  normaliseOptions,
-  optionError,
-  readFetch,
-  readHeaders,
-  readInteger,
-  readString,
-  readTimeoutMs,
-  readUrl,
-} from "../http/provider-options.js";
-import { embedInBatches } from "../http/split-batches.js";
+import type { FetchLike } from "../http/post-json.js";
 import { joinUrl } from "../http/url.js";
-import { TextEmbeddingFunction } from "../text-embedding-function.js";
+import { HttpEmbeddingFunction, acceptsDimensions, readDimensions, type HttpProviderSpec } from "./http-embedding-function.js";
 
 // 1. Registry name and models.
 /** The registry name of {@link MistralEmbeddingFunction}. */
@@ -70,9 +56,14 @@ export interface MistralEmbeddingOptions {
   fetch?: FetchLike;
 }
 
-const OPTION_NAMES = ["model", "apiKey", "baseUrl", "dimensions", "headers", "timeoutMs", "fetch"] as const;
-
-const PYTHON_ALIASES: Readonly<Record<string, string>> = { name: "model", api_key: "apiKey", base_url: "baseUrl" };
+const SPEC: HttpProviderSpec = {
+  name: MISTRAL_FUNCTION_NAME,
+  model: MISTRAL_DEFAULT_MODEL,
+  optionNames: ["model", "apiKey", "baseUrl", "dimensions", "headers", "timeoutMs", "fetch"],
+  aliases: { name: "model", api_key: "apiKey", base_url: "baseUrl" },
+  maxBatchSize: MISTRAL_MAX_BATCH_SIZE,
+  apiKey: { label: "Mistral", envVars: ["MISTRAL_API_KEY"], suggestedVariable: "mistral_key" },
+};
 
 // 3. The class.
 /**
@@ -84,102 +75,43 @@ const PYTHON_ALIASES: Readonly<Record<string, string>> = { name: "model", api_ke
  * const fn = getRegistry().get("mistral")!.create({ apiKey: "$var:mistral_key" });
  * ```
  */
-export class MistralEmbeddingFunction extends TextEmbeddingFunction<MistralEmbeddingOptions> {
+export class MistralEmbeddingFunction extends HttpEmbeddingFunction<MistralEmbeddingOptions> {
   /** @internal the built-in registry name, an own property of this class only. */
   static readonly [BUILT_IN_NAME] = MISTRAL_FUNCTION_NAME;
 
-  readonly #model: string;
-  readonly #ndims: number | undefined;
+  readonly #known: MistralModelInfo | undefined;
   readonly #dimensions: number | undefined;
-  readonly #apiKey: unknown;
-  readonly #apiKeyReference: unknown;
-  readonly #baseUrl: string;
-  readonly #headers: Record<string, string>;
-  readonly #timeoutMs: number | undefined;
-  readonly #fetch: FetchLike | undefined;
 
   constructor(options: MistralEmbeddingOptions = {}) {
-    super();
-    const resolved = this.resolveVariables(options);
-    const o = normaliseOptions(MISTRAL_FUNCTION_NAME, resolved as Record<string, unknown>, OPTION_NAMES, PYTHON_ALIASES);
-    this.#model = readString(MISTRAL_FUNCTION_NAME, o, "model") ?? MISTRAL_DEFAULT_MODEL;
-    const known = MISTRAL_MODELS[this.#model];
-    this.#dimensions = readInteger(MISTRAL_FUNCTION_NAME, o, "dimensions", { min: 1, max: 65_536 });
-    if (this.#dimensions !== undefined && known !== undefined) {
-      if (known.maxDimensions === undefined && this.#dimensions !== known.ndims) {
-        throw optionError(
-          MISTRAL_FUNCTION_NAME,
-          "dimensions",
-          `cannot be set for "${this.#model}", whose vectors always have ${known.ndims} values`,
-          `Drop "dimensions", or use "codestral-embed", which accepts it.`,
-        );
-      }
-      if (known.maxDimensions !== undefined && this.#dimensions > known.maxDimensions) {
-        throw optionError(MISTRAL_FUNCTION_NAME, "dimensions", `must be at most ${known.maxDimensions} for "${this.#model}", got ${this.#dimensions}`);
-      }
-    }
-    this.#ndims = this.#dimensions ?? known?.ndims;
-    this.#apiKey = o.apiKey;
-    const saved = this.toJSON();
-    this.#apiKeyReference = saved.apiKey ?? saved.api_key;
-    this.#baseUrl = readUrl(MISTRAL_FUNCTION_NAME, "baseUrl", o.baseUrl) ?? MISTRAL_DEFAULT_BASE_URL;
-    this.#headers = readHeaders(MISTRAL_FUNCTION_NAME, o);
-    this.#timeoutMs = readTimeoutMs(MISTRAL_FUNCTION_NAME, o);
-    this.#fetch = readFetch(MISTRAL_FUNCTION_NAME, o);
+    super(options, SPEC);
+    this.#known = MISTRAL_MODELS[this.model];
+    this.#dimensions = readDimensions(
+      MISTRAL_FUNCTION_NAME,
+      this.options,
+      this.model,
+      this.#known,
+      `Drop "dimensions", or use "codestral-embed", which accepts it.`,
+    );
   }
 
   /** 1024 for mistral-embed; the model's width or `dimensions` otherwise; undefined for an unknown model. */
   override ndims(): number | undefined {
-    return this.#ndims;
+    return this.#dimensions ?? this.#known?.ndims;
   }
 
-  override embeddingDataType(): Float {
-    return new Float32();
-  }
-
-  override maxBatchSize(): number {
-    return MISTRAL_MAX_BATCH_SIZE;
-  }
-
-  protected override getSensitiveKeys(): string[] {
-    return ["apiKey", "api_key"];
-  }
-
-  async generateEmbeddings(texts: string[]): Promise<EmbeddingBatch> {
-    return embedInBatches(texts, MISTRAL_MAX_BATCH_SIZE, (batch) => this.#request(batch));
-  }
-
-  override async computeQueryEmbeddings(data: string): Promise<EmbeddingVector> {
-    return (await this.#request([data]))[0]!;
-  }
-
-  async #request(texts: string[]): Promise<Float32Array[]> {
-    const key = resolveApiKey(
-      {
-        provider: MISTRAL_FUNCTION_NAME,
-        label: "Mistral",
-        value: this.#apiKey,
-        reference: this.#apiKeyReference,
-        envVars: ["MISTRAL_API_KEY"],
-        suggestedVariable: "mistral_key",
-      },
-      this.#model,
-    );
-    const url = joinUrl(this.#baseUrl, "embeddings");
-    const body: Record<string, unknown> = { model: this.#model, input: texts };
-    const known = MISTRAL_MODELS[this.#model];
-    if (this.#dimensions !== undefined && (known === undefined || known.maxDimensions !== undefined)) body.output_dimension = this.#dimensions;
-    const answer = await postJson<unknown>({
-      provider: MISTRAL_FUNCTION_NAME,
-      model: this.#model,
+  /** One `POST {baseUrl}/embeddings`, Bearer key; `dimensions` is sent as `output_dimension`. */
+  protected async request(texts: string[]): Promise<Float32Array[]> {
+    const key = this.requireApiKey();
+    const url = joinUrl(this.baseUrl ?? MISTRAL_DEFAULT_BASE_URL, "embeddings");
+    const body: Record<string, unknown> = { model: this.model, input: texts };
+    if (this.#dimensions !== undefined && acceptsDimensions(this.#known)) body.output_dimension = this.#dimensions;
+    const answer = await this.post<unknown>({
       url,
-      headers: { ...this.#headers, authorization: `Bearer ${key.value}` },
+      headers: { ...this.headers, authorization: `Bearer ${key.value}` },
       body,
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
       secrets: [key.value],
       hints: { auth: key.fix },
     });
-    return readIndexedEmbeddings(answer, texts.length, { provider: MISTRAL_FUNCTION_NAME, model: this.#model, url });
+    return readIndexedEmbeddings(answer, texts.length, this.responseContext(url));
   }
 }

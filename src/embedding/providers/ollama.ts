@@ -7,27 +7,12 @@
  * @module
  */
 
-import { Float, Float32 } from "apache-arrow";
-import type { EmbeddingBatch, EmbeddingVector } from "../embedding-function.js";
 import { BUILT_IN_NAME } from "../function-names.js";
-import { findApiKey } from "../http/api-key.js";
 import { readEmbeddingRows } from "../http/embedding-response.js";
-import { postJson, type FetchLike } from "../http/post-json.js";
-import {
-  normaliseOptions,
-  optionError,
-  readBoolean,
-  readFetch,
-  readHeaders,
-  readInteger,
-  readObject,
-  readString,
-  readTimeoutMs,
-  readUrl,
-} from "../http/provider-options.js";
-import { embedInBatches } from "../http/split-batches.js";
+import type { FetchLike } from "../http/post-json.js";
+import { optionError, readBoolean, readInteger, readObject, readUrl } from "../http/provider-options.js";
 import { joinUrl } from "../http/url.js";
-import { TextEmbeddingFunction } from "../text-embedding-function.js";
+import { HttpEmbeddingFunction, type HttpProviderSpec } from "./http-embedding-function.js";
 
 // 1. Registry name and models.
 /** The registry name of {@link OllamaEmbeddingFunction} (as in LanceDB's Python SDK). */
@@ -81,9 +66,15 @@ export interface OllamaEmbeddingOptions {
   fetch?: FetchLike;
 }
 
-const OPTION_NAMES = ["model", "host", "keepAlive", "options", "truncate", "dimensions", "apiKey", "headers", "timeoutMs", "fetch"] as const;
-
-const PYTHON_ALIASES: Readonly<Record<string, string>> = { name: "model", keep_alive: "keepAlive", api_key: "apiKey" };
+const SPEC: HttpProviderSpec = {
+  name: OLLAMA_FUNCTION_NAME,
+  model: OLLAMA_DEFAULT_MODEL,
+  optionNames: ["model", "host", "keepAlive", "options", "truncate", "dimensions", "apiKey", "headers", "timeoutMs", "fetch"],
+  aliases: { name: "model", keep_alive: "keepAlive", api_key: "apiKey" },
+  maxBatchSize: OLLAMA_MAX_BATCH_SIZE,
+  apiKey: { label: "Ollama", envVars: ["OLLAMA_API_KEY"], suggestedVariable: "ollama_key" },
+  defaultTimeoutMs: OLLAMA_DEFAULT_TIMEOUT_MS,
+};
 
 interface OllamaEmbedResponse {
   embeddings?: unknown;
@@ -99,105 +90,59 @@ interface OllamaEmbedResponse {
  * const fn = getRegistry().get("ollama")!.create({ model: "nomic-embed-text" });
  * ```
  */
-export class OllamaEmbeddingFunction extends TextEmbeddingFunction<OllamaEmbeddingOptions> {
+export class OllamaEmbeddingFunction extends HttpEmbeddingFunction<OllamaEmbeddingOptions> {
   /** @internal the built-in registry name, an own property of this class only. */
   static readonly [BUILT_IN_NAME] = OLLAMA_FUNCTION_NAME;
 
-  readonly #model: string;
-  readonly #ndims: number | undefined;
   readonly #dimensions: number | undefined;
   readonly #host: string | undefined;
   readonly #keepAlive: string | number | undefined;
   readonly #modelOptions: Record<string, unknown> | undefined;
   readonly #truncate: boolean | undefined;
-  readonly #apiKey: unknown;
-  readonly #apiKeyReference: unknown;
-  readonly #headers: Record<string, string>;
-  readonly #timeoutMs: number;
-  readonly #fetch: FetchLike | undefined;
 
   constructor(options: OllamaEmbeddingOptions = {}) {
-    super();
-    const resolved = this.resolveVariables(options);
-    const o = normaliseOptions(OLLAMA_FUNCTION_NAME, resolved as Record<string, unknown>, OPTION_NAMES, PYTHON_ALIASES);
-    this.#model = readString(OLLAMA_FUNCTION_NAME, o, "model") ?? OLLAMA_DEFAULT_MODEL;
+    super(options, SPEC);
+    const o = this.options;
     this.#dimensions = readInteger(OLLAMA_FUNCTION_NAME, o, "dimensions", { min: 1, max: 65_536 });
-    this.#ndims = this.#dimensions ?? OLLAMA_MODELS[this.#model.replace(/:latest$/, "")]?.ndims;
     this.#host = o.host === undefined ? undefined : normaliseHost(o.host, "option \"host\"");
     this.#keepAlive = readKeepAlive(o.keepAlive);
     this.#modelOptions = readObject(OLLAMA_FUNCTION_NAME, o, "options");
     this.#truncate = readBoolean(OLLAMA_FUNCTION_NAME, o, "truncate");
-    this.#apiKey = o.apiKey;
-    const saved = this.toJSON();
-    this.#apiKeyReference = saved.apiKey ?? saved.api_key;
-    this.#headers = readHeaders(OLLAMA_FUNCTION_NAME, o);
-    this.#timeoutMs = readTimeoutMs(OLLAMA_FUNCTION_NAME, o) ?? OLLAMA_DEFAULT_TIMEOUT_MS;
-    this.#fetch = readFetch(OLLAMA_FUNCTION_NAME, o);
   }
 
   /** The model's width (for the models in {@link OLLAMA_MODELS}) or `dimensions`; otherwise the first answer decides. */
   override ndims(): number | undefined {
-    return this.#ndims;
+    return this.#dimensions ?? OLLAMA_MODELS[this.model.replace(/:latest$/, "")]?.ndims;
   }
 
-  override embeddingDataType(): Float {
-    return new Float32();
-  }
-
-  override maxBatchSize(): number {
-    return OLLAMA_MAX_BATCH_SIZE;
-  }
-
-  protected override getSensitiveKeys(): string[] {
-    return ["apiKey", "api_key"];
-  }
-
-  async generateEmbeddings(texts: string[]): Promise<EmbeddingBatch> {
-    return embedInBatches(texts, OLLAMA_MAX_BATCH_SIZE, (batch) => this.#request(batch));
-  }
-
-  override async computeQueryEmbeddings(data: string): Promise<EmbeddingVector> {
-    return (await this.#request([data]))[0]!;
-  }
-
-  async #request(texts: string[]): Promise<Float32Array[]> {
+  /** One `POST {host}/api/embed`; a bearer token only when one is set. */
+  protected async request(texts: string[]): Promise<Float32Array[]> {
     const host = this.#host ?? (nonEmpty(process.env.OLLAMA_HOST) !== undefined
       ? normaliseHost(process.env.OLLAMA_HOST!.trim(), "the environment variable OLLAMA_HOST")
       : OLLAMA_DEFAULT_HOST);
     const url = joinUrl(host, "api/embed");
-    const key = findApiKey({
-      provider: OLLAMA_FUNCTION_NAME,
-      label: "Ollama",
-      value: this.#apiKey,
-      reference: this.#apiKeyReference,
-      envVars: ["OLLAMA_API_KEY"],
-      suggestedVariable: "ollama_key",
-    });
-    const headers: Record<string, string> = { ...this.#headers };
+    const key = this.findApiKey();
+    const headers: Record<string, string> = { ...this.headers };
     if (key !== undefined) headers.authorization = `Bearer ${key.value}`;
-    const body: Record<string, unknown> = { model: this.#model, input: texts };
+    const body: Record<string, unknown> = { model: this.model, input: texts };
     if (this.#truncate !== undefined) body.truncate = this.#truncate;
     if (this.#dimensions !== undefined) body.dimensions = this.#dimensions;
     if (this.#modelOptions !== undefined) body.options = this.#modelOptions;
     if (this.#keepAlive !== undefined) body.keep_alive = this.#keepAlive;
-    const answer = await postJson<OllamaEmbedResponse>({
-      provider: OLLAMA_FUNCTION_NAME,
-      model: this.#model,
+    const answer = await this.post<OllamaEmbedResponse>({
       url,
       headers,
       body,
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
       secrets: [key?.value],
       hints: {
         auth: key?.fix ?? "this server wants a token: set OLLAMA_API_KEY, or pass apiKey: \"$var:ollama_key\" after getRegistry().setVar(\"ollama_key\", <token>)",
         unreachable: `check that Ollama is running at ${host} (\`ollama serve\`), or set the host option / OLLAMA_HOST`,
         fixes: {
-          404: `pull the model on the server first (\`ollama pull ${this.#model}\`), and check the host (${host})`,
+          404: `pull the model on the server first (\`ollama pull ${this.model}\`), and check the host (${host})`,
         },
       },
     });
-    return readEmbeddingRows(answer?.embeddings, texts.length, { provider: OLLAMA_FUNCTION_NAME, model: this.#model, url }, "embeddings");
+    return readEmbeddingRows(answer?.embeddings, texts.length, this.responseContext(url), "embeddings");
   }
 }
 

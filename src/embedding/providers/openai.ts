@@ -11,25 +11,13 @@
  * @module
  */
 
-import { Float, Float32 } from "apache-arrow";
-import type { EmbeddingBatch, EmbeddingVector } from "../embedding-function.js";
 import { BUILT_IN_NAME } from "../function-names.js";
-import { findApiKey, resolveApiKey, type ApiKey } from "../http/api-key.js";
+import type { ApiKey } from "../http/api-key.js";
 import { readIndexedEmbeddings } from "../http/embedding-response.js";
-import { postJson, type FetchLike } from "../http/post-json.js";
-import {
-  normaliseOptions,
-  optionError,
-  readFetch,
-  readHeaders,
-  readInteger,
-  readString,
-  readTimeoutMs,
-  readUrl,
-} from "../http/provider-options.js";
-import { embedInBatches } from "../http/split-batches.js";
+import type { FetchLike } from "../http/post-json.js";
+import { optionError, readString, readUrl } from "../http/provider-options.js";
 import { joinUrl } from "../http/url.js";
-import { TextEmbeddingFunction } from "../text-embedding-function.js";
+import { HttpEmbeddingFunction, acceptsDimensions, readDimensions, type HttpProviderSpec } from "./http-embedding-function.js";
 
 // 1. Registry name and models.
 /** The registry name of {@link OpenAIEmbeddingFunction} (as in LanceDB). */
@@ -86,29 +74,34 @@ export interface OpenAIEmbeddingOptions {
   fetch?: FetchLike;
 }
 
-const OPTION_NAMES = [
-  "model",
-  "dimensions",
-  "apiKey",
-  "baseUrl",
-  "organization",
-  "headers",
-  "encodingFormat",
-  "azureDeployment",
-  "apiVersion",
-  "timeoutMs",
-  "fetch",
-] as const;
-
-/** LanceDB Python's option names, read from tables it wrote. */
-const PYTHON_ALIASES: Readonly<Record<string, string>> = {
-  name: "model",
-  dim: "dimensions",
-  api_key: "apiKey",
-  base_url: "baseUrl",
-  default_headers: "headers",
-  azure_deployment: "azureDeployment",
-  api_version: "apiVersion",
+const SPEC: HttpProviderSpec = {
+  name: OPENAI_FUNCTION_NAME,
+  model: OPENAI_DEFAULT_MODEL,
+  optionNames: [
+    "model",
+    "dimensions",
+    "apiKey",
+    "baseUrl",
+    "organization",
+    "headers",
+    "encodingFormat",
+    "azureDeployment",
+    "apiVersion",
+    "timeoutMs",
+    "fetch",
+  ],
+  // LanceDB Python's option names, read from tables it wrote.
+  aliases: {
+    name: "model",
+    dim: "dimensions",
+    api_key: "apiKey",
+    base_url: "baseUrl",
+    default_headers: "headers",
+    azure_deployment: "azureDeployment",
+    api_version: "apiVersion",
+  },
+  maxBatchSize: OPENAI_MAX_BATCH_SIZE,
+  apiKey: { label: "OpenAI", envVars: ["OPENAI_API_KEY"], suggestedVariable: "openai_key" },
 };
 
 interface OpenAIEmbeddingsResponse {
@@ -129,55 +122,29 @@ interface OpenAIEmbeddingsResponse {
  * const local = getRegistry().get("openai")!.create({ model: "BAAI/bge-m3", baseUrl: "http://localhost:8000/v1" });
  * ```
  */
-export class OpenAIEmbeddingFunction extends TextEmbeddingFunction<OpenAIEmbeddingOptions> {
+export class OpenAIEmbeddingFunction extends HttpEmbeddingFunction<OpenAIEmbeddingOptions> {
   /** @internal the built-in registry name, an own property of this class only. */
   static readonly [BUILT_IN_NAME] = OPENAI_FUNCTION_NAME;
 
-  readonly #model: string;
+  readonly #known: OpenAIModelInfo | undefined;
   readonly #dimensions: number | undefined;
-  readonly #ndims: number | undefined;
-  readonly #apiKey: unknown;
-  readonly #apiKeyReference: unknown;
-  readonly #baseUrl: string | undefined;
   readonly #organization: string | undefined;
-  readonly #headers: Record<string, string>;
   readonly #encodingFormat: "base64" | "float";
   readonly #azureDeployment: string | undefined;
   readonly #apiVersion: string | undefined;
-  readonly #timeoutMs: number | undefined;
-  readonly #fetch: FetchLike | undefined;
 
   constructor(options: OpenAIEmbeddingOptions = { model: OPENAI_DEFAULT_MODEL }) {
-    super();
-    const resolved = this.resolveVariables(options);
-    const o = normaliseOptions(OPENAI_FUNCTION_NAME, resolved as Record<string, unknown>, OPTION_NAMES, PYTHON_ALIASES);
-    this.#model = readString(OPENAI_FUNCTION_NAME, o, "model") ?? OPENAI_DEFAULT_MODEL;
-    const known = OPENAI_MODELS[this.#model];
-    this.#dimensions = readInteger(OPENAI_FUNCTION_NAME, o, "dimensions", { min: 1, max: 65_536 });
-    if (this.#dimensions !== undefined && known !== undefined) {
-      if (known.maxDimensions === undefined && this.#dimensions !== known.ndims) {
-        throw optionError(
-          OPENAI_FUNCTION_NAME,
-          "dimensions",
-          `cannot be set for "${this.#model}", whose vectors always have ${known.ndims} values`,
-          `Drop "dimensions", or use "text-embedding-3-small" / "text-embedding-3-large", which accept it.`,
-        );
-      }
-      if (known.maxDimensions !== undefined && this.#dimensions > known.maxDimensions) {
-        throw optionError(
-          OPENAI_FUNCTION_NAME,
-          "dimensions",
-          `must be at most ${known.maxDimensions} for "${this.#model}", got ${this.#dimensions}`,
-        );
-      }
-    }
-    this.#ndims = this.#dimensions ?? known?.ndims;
-    this.#apiKey = o.apiKey;
-    const saved = this.toJSON();
-    this.#apiKeyReference = saved.apiKey ?? saved.api_key;
-    this.#baseUrl = readUrl(OPENAI_FUNCTION_NAME, "baseUrl", o.baseUrl);
+    super(options, SPEC);
+    const o = this.options;
+    this.#known = OPENAI_MODELS[this.model];
+    this.#dimensions = readDimensions(
+      OPENAI_FUNCTION_NAME,
+      o,
+      this.model,
+      this.#known,
+      `Drop "dimensions", or use "text-embedding-3-small" / "text-embedding-3-large", which accept it.`,
+    );
     this.#organization = readString(OPENAI_FUNCTION_NAME, o, "organization");
-    this.#headers = readHeaders(OPENAI_FUNCTION_NAME, o);
     this.#encodingFormat = (readString(OPENAI_FUNCTION_NAME, o, "encodingFormat", ["base64", "float"]) ?? "base64") as "base64" | "float";
     this.#azureDeployment = readString(OPENAI_FUNCTION_NAME, o, "azureDeployment");
     this.#apiVersion = readString(OPENAI_FUNCTION_NAME, o, "apiVersion");
@@ -189,38 +156,15 @@ export class OpenAIEmbeddingFunction extends TextEmbeddingFunction<OpenAIEmbeddi
         "Pass azureDeployment (the deployment name) and baseUrl (https://<resource>.openai.azure.com), or drop apiVersion.",
       );
     }
-    this.#timeoutMs = readTimeoutMs(OPENAI_FUNCTION_NAME, o);
-    this.#fetch = readFetch(OPENAI_FUNCTION_NAME, o);
   }
 
   /** The model's width, or `dimensions`; undefined for an unknown model without `dimensions` (the first answer decides). */
   override ndims(): number | undefined {
-    return this.#ndims;
+    return this.#dimensions ?? this.#known?.ndims;
   }
 
-  override embeddingDataType(): Float {
-    return new Float32();
-  }
-
-  /** 2048 inputs per request, the API's limit. */
-  override maxBatchSize(): number {
-    return OPENAI_MAX_BATCH_SIZE;
-  }
-
-  protected override getSensitiveKeys(): string[] {
-    return ["apiKey", "api_key"];
-  }
-
-  /** One request per 2048 texts; Float32Array rows in input order. */
-  async generateEmbeddings(texts: string[]): Promise<EmbeddingBatch> {
-    return embedInBatches(texts, OPENAI_MAX_BATCH_SIZE, (batch) => this.#request(batch));
-  }
-
-  override async computeQueryEmbeddings(data: string): Promise<EmbeddingVector> {
-    return (await this.#request([data]))[0]!;
-  }
-
-  async #request(texts: string[]): Promise<Float32Array[]> {
+  /** One request: `{model, input, encoding_format}` to OpenAI, a compatible server, or an Azure deployment. */
+  protected async request(texts: string[]): Promise<Float32Array[]> {
     const azure = this.#azureDeployment !== undefined;
     const baseUrl = this.#resolveBaseUrl(azure);
     const key = this.#key(azure, baseUrl);
@@ -229,33 +173,28 @@ export class OpenAIEmbeddingFunction extends TextEmbeddingFunction<OpenAIEmbeddi
           "api-version": this.#apiVersion ?? nonEmpty(process.env.OPENAI_API_VERSION) ?? AZURE_OPENAI_DEFAULT_API_VERSION,
         })
       : joinUrl(baseUrl, "embeddings");
-    const headers: Record<string, string> = { ...this.#headers };
+    const headers: Record<string, string> = { ...this.headers };
     if (key !== undefined) {
       if (azure) headers["api-key"] = key.value;
       else headers.authorization = `Bearer ${key.value}`;
     }
     const organization = this.#organization ?? (azure ? undefined : nonEmpty(process.env.OPENAI_ORG_ID));
     if (organization !== undefined) headers["openai-organization"] = organization;
-    const body: Record<string, unknown> = { model: this.#model, input: texts, encoding_format: this.#encodingFormat };
+    const body: Record<string, unknown> = { model: this.model, input: texts, encoding_format: this.#encodingFormat };
     // A fixed-width model (ada-002) refuses the parameter even at its own width, so it is only sent where it means something.
-    const known = OPENAI_MODELS[this.#model];
-    if (this.#dimensions !== undefined && (known === undefined || known.maxDimensions !== undefined)) body.dimensions = this.#dimensions;
-    const answer = await postJson<OpenAIEmbeddingsResponse>({
-      provider: OPENAI_FUNCTION_NAME,
-      model: this.#model,
+    if (this.#dimensions !== undefined && acceptsDimensions(this.#known)) body.dimensions = this.#dimensions;
+    const answer = await this.post<OpenAIEmbeddingsResponse>({
       url,
       headers,
       body,
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
       secrets: [key?.value],
       hints: { auth: key?.fix ?? authFixWithoutKey(azure) },
     });
-    return readIndexedEmbeddings(answer, texts.length, { provider: OPENAI_FUNCTION_NAME, model: this.#model, url });
+    return readIndexedEmbeddings(answer, texts.length, this.responseContext(url));
   }
 
   #resolveBaseUrl(azure: boolean): string {
-    if (this.#baseUrl !== undefined) return this.#baseUrl;
+    if (this.baseUrl !== undefined) return this.baseUrl;
     const envName = azure ? "AZURE_OPENAI_ENDPOINT" : "OPENAI_BASE_URL";
     const fromEnv = nonEmpty(process.env[envName]);
     if (fromEnv !== undefined) return readUrl(OPENAI_FUNCTION_NAME, "baseUrl", fromEnv, `the environment variable ${envName}`)!;
@@ -272,16 +211,11 @@ export class OpenAIEmbeddingFunction extends TextEmbeddingFunction<OpenAIEmbeddi
 
   /** The key; required for api.openai.com and Azure, optional for other servers (local ones often need none). */
   #key(azure: boolean, baseUrl: string): ApiKey | undefined {
-    const lookup = {
-      provider: OPENAI_FUNCTION_NAME,
-      label: azure ? "Azure OpenAI" : "OpenAI",
-      value: this.#apiKey,
-      reference: this.#apiKeyReference,
-      envVars: azure ? ["AZURE_OPENAI_API_KEY"] : ["OPENAI_API_KEY"],
-      suggestedVariable: azure ? "azure_openai_key" : "openai_key",
-    };
+    const lookup = azure
+      ? { ...this.apiKeyLookup(), label: "Azure OpenAI", envVars: ["AZURE_OPENAI_API_KEY"], suggestedVariable: "azure_openai_key" }
+      : this.apiKeyLookup();
     const required = azure || baseUrl === OPENAI_DEFAULT_BASE_URL;
-    return required ? resolveApiKey(lookup, this.#model) : findApiKey(lookup);
+    return required ? this.requireApiKey(lookup) : this.findApiKey(lookup);
   }
 }
 

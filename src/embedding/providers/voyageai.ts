@@ -11,26 +11,12 @@
  * @module
  */
 
-import { Float, Float32 } from "apache-arrow";
-import type { EmbeddingBatch, EmbeddingVector } from "../embedding-function.js";
 import { BUILT_IN_NAME } from "../function-names.js";
-import { resolveApiKey } from "../http/api-key.js";
 import { readIndexedEmbeddings } from "../http/embedding-response.js";
-import { postJson, type FetchLike } from "../http/post-json.js";
-import {
-  normaliseOptions,
-  optionError,
-  readBoolean,
-  readFetch,
-  readHeaders,
-  readInteger,
-  readString,
-  readTimeoutMs,
-  readUrl,
-} from "../http/provider-options.js";
-import { embedInBatches } from "../http/split-batches.js";
+import type { FetchLike } from "../http/post-json.js";
+import { optionError, readBoolean, readInteger } from "../http/provider-options.js";
 import { joinUrl } from "../http/url.js";
-import { TextEmbeddingFunction } from "../text-embedding-function.js";
+import { HttpEmbeddingFunction, type EmbeddingPurpose, type HttpProviderSpec } from "./http-embedding-function.js";
 
 // 1. Registry name and models.
 /** The registry name of {@link VoyageAIEmbeddingFunction} (as in LanceDB). */
@@ -114,17 +100,17 @@ export interface VoyageAIEmbeddingOptions {
   fetch?: FetchLike;
 }
 
-const OPTION_NAMES = ["model", "apiKey", "outputDimension", "truncation", "baseUrl", "headers", "timeoutMs", "fetch"] as const;
-
-/** LanceDB Python's option names, read from tables it wrote. */
-const PYTHON_ALIASES: Readonly<Record<string, string>> = {
-  name: "model",
-  api_key: "apiKey",
-  output_dimension: "outputDimension",
-  base_url: "baseUrl",
+const SPEC: HttpProviderSpec = {
+  name: VOYAGEAI_FUNCTION_NAME,
+  model: checkModel,
+  optionNames: ["model", "apiKey", "outputDimension", "truncation", "baseUrl", "headers", "timeoutMs", "fetch"],
+  // LanceDB Python's option names, read from tables it wrote.
+  aliases: { name: "model", api_key: "apiKey", output_dimension: "outputDimension", base_url: "baseUrl" },
+  maxBatchSize: VOYAGEAI_DEFAULT_MAX_BATCH,
+  apiKey: { label: "Voyage AI", envVars: ["VOYAGE_API_KEY"], suggestedVariable: "voyage_key" },
 };
 
-type InputType = "document" | "query";
+const INPUT_TYPES = { source: "document", query: "query" } as const;
 
 // 3. The class.
 /**
@@ -137,44 +123,18 @@ type InputType = "document" | "query";
  * const table = await db.createTable("docs", rows, { embeddingFunction: { function: fn, sourceColumn: "text" } });
  * ```
  */
-export class VoyageAIEmbeddingFunction extends TextEmbeddingFunction<VoyageAIEmbeddingOptions> {
+export class VoyageAIEmbeddingFunction extends HttpEmbeddingFunction<VoyageAIEmbeddingOptions> {
   /** @internal the built-in registry name, an own property of this class only. */
   static readonly [BUILT_IN_NAME] = VOYAGEAI_FUNCTION_NAME;
 
-  readonly #model: string;
   readonly #info: VoyageModelInfo | undefined;
   readonly #outputDimension: number | undefined;
   readonly #truncation: boolean | undefined;
-  readonly #apiKey: unknown;
-  readonly #apiKeyReference: unknown;
-  readonly #baseUrl: string;
-  readonly #headers: Record<string, string>;
-  readonly #timeoutMs: number | undefined;
-  readonly #fetch: FetchLike | undefined;
 
   constructor(options: VoyageAIEmbeddingOptions = {}) {
-    super();
-    const resolved = this.resolveVariables(options);
-    const o = normaliseOptions(VOYAGEAI_FUNCTION_NAME, resolved as Record<string, unknown>, OPTION_NAMES, PYTHON_ALIASES);
-    const model = readString(VOYAGEAI_FUNCTION_NAME, o, "model");
-    if (model === undefined) {
-      throw optionError(
-        VOYAGEAI_FUNCTION_NAME,
-        "model",
-        "is required (Voyage AI has no default model, in LanceDB either)",
-        `Pass { model: "voyage-3.5" } or another Voyage model: ${Object.keys(VOYAGEAI_MODELS).join(", ")}.`,
-      );
-    }
-    const unsupported = UNSUPPORTED_MODELS[model];
-    if (unsupported !== undefined) {
-      throw optionError(
-        VOYAGEAI_FUNCTION_NAME,
-        "model",
-        `"${model}" is not supported: it ${unsupported}`,
-        `Use a text model such as "voyage-3.5" or "voyage-3-large".`,
-      );
-    }
-    this.#model = model;
+    super(options, SPEC);
+    const o = this.options;
+    const model = this.model;
     this.#info = VOYAGEAI_MODELS[model];
     this.#outputDimension = readInteger(VOYAGEAI_FUNCTION_NAME, o, "outputDimension", { min: 1, max: 65_536 });
     if (this.#outputDimension !== undefined && this.#info !== undefined) {
@@ -196,13 +156,6 @@ export class VoyageAIEmbeddingFunction extends TextEmbeddingFunction<VoyageAIEmb
       }
     }
     this.#truncation = readBoolean(VOYAGEAI_FUNCTION_NAME, o, "truncation");
-    this.#apiKey = o.apiKey;
-    const saved = this.toJSON();
-    this.#apiKeyReference = saved.apiKey ?? saved.api_key;
-    this.#baseUrl = readUrl(VOYAGEAI_FUNCTION_NAME, "baseUrl", o.baseUrl) ?? VOYAGEAI_DEFAULT_BASE_URL;
-    this.#headers = readHeaders(VOYAGEAI_FUNCTION_NAME, o);
-    this.#timeoutMs = readTimeoutMs(VOYAGEAI_FUNCTION_NAME, o);
-    this.#fetch = readFetch(VOYAGEAI_FUNCTION_NAME, o);
   }
 
   /** `outputDimension`, else the model's width; undefined for an unknown model (the first answer decides). */
@@ -210,56 +163,26 @@ export class VoyageAIEmbeddingFunction extends TextEmbeddingFunction<VoyageAIEmb
     return this.#outputDimension ?? this.#info?.ndims;
   }
 
-  override embeddingDataType(): Float {
-    return new Float32();
-  }
-
   /** The model's texts per request (1000 or 128, see {@link VOYAGEAI_MODELS}); 128 for unknown models. */
   override maxBatchSize(): number {
     return this.#info?.maxBatch ?? VOYAGEAI_DEFAULT_MAX_BATCH;
   }
 
-  protected override getSensitiveKeys(): string[] {
-    return ["apiKey", "api_key"];
-  }
-
-  /** Documents (`input_type: "document"`), one request per batch; Float32Array rows in input order. */
-  async generateEmbeddings(texts: string[]): Promise<EmbeddingBatch> {
-    return embedInBatches(texts, this.maxBatchSize(), (batch) => this.#request(batch, "document"));
-  }
-
-  /** A query (`input_type: "query"`). */
-  override async computeQueryEmbeddings(data: string): Promise<EmbeddingVector> {
-    return (await this.#request([data], "query"))[0]!;
-  }
-
-  async #request(texts: string[], inputType: InputType): Promise<Float32Array[]> {
-    const key = resolveApiKey(
-      {
-        provider: VOYAGEAI_FUNCTION_NAME,
-        label: "Voyage AI",
-        value: this.#apiKey,
-        reference: this.#apiKeyReference,
-        envVars: ["VOYAGE_API_KEY"],
-        suggestedVariable: "voyage_key",
-      },
-      this.#model,
-    );
+  /** Documents with `input_type: "document"`, queries with `input_type: "query"`. */
+  protected async request(texts: string[], purpose: EmbeddingPurpose): Promise<Float32Array[]> {
+    const key = this.requireApiKey();
+    const inputType = INPUT_TYPES[purpose];
     const multimodal = this.#info?.endpoint === "multimodal";
-    const url = joinUrl(this.#baseUrl, multimodal ? "multimodalembeddings" : "embeddings");
+    const url = joinUrl(this.baseUrl ?? VOYAGEAI_DEFAULT_BASE_URL, multimodal ? "multimodalembeddings" : "embeddings");
     const body: Record<string, unknown> = multimodal
-      ? { inputs: texts.map((text) => ({ content: [{ type: "text", text }] })), model: this.#model, input_type: inputType }
-      : { input: texts, model: this.#model, input_type: inputType, encoding_format: "base64" };
+      ? { inputs: texts.map((text) => ({ content: [{ type: "text", text }] })), model: this.model, input_type: inputType }
+      : { input: texts, model: this.model, input_type: inputType, encoding_format: "base64" };
     if (this.#outputDimension !== undefined) body.output_dimension = this.#outputDimension;
     if (this.#truncation !== undefined) body.truncation = this.#truncation;
-    const answer = await postJson({
-      provider: VOYAGEAI_FUNCTION_NAME,
-      model: this.#model,
+    const answer = await this.post<unknown>({
       url,
-      headers: { ...this.#headers, authorization: `Bearer ${key.value}` },
+      headers: { ...this.headers, authorization: `Bearer ${key.value}` },
       body,
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
       secrets: [key.value],
       hints: {
         auth: key.fix,
@@ -269,6 +192,28 @@ export class VoyageAIEmbeddingFunction extends TextEmbeddingFunction<VoyageAIEmb
         },
       },
     });
-    return readIndexedEmbeddings(answer, texts.length, { provider: VOYAGEAI_FUNCTION_NAME, model: this.#model, url });
+    return readIndexedEmbeddings(answer, texts.length, this.responseContext(url));
   }
+}
+
+/** The model: required (no default), and not one whose API an embedding function cannot use. */
+function checkModel(model: string | undefined): string {
+  if (model === undefined) {
+    throw optionError(
+      VOYAGEAI_FUNCTION_NAME,
+      "model",
+      "is required (Voyage AI has no default model, in LanceDB either)",
+      `Pass { model: "voyage-3.5" } or another Voyage model: ${Object.keys(VOYAGEAI_MODELS).join(", ")}.`,
+    );
+  }
+  const unsupported = UNSUPPORTED_MODELS[model];
+  if (unsupported !== undefined) {
+    throw optionError(
+      VOYAGEAI_FUNCTION_NAME,
+      "model",
+      `"${model}" is not supported: it ${unsupported}`,
+      `Use a text model such as "voyage-3.5" or "voyage-3-large".`,
+    );
+  }
+  return model;
 }

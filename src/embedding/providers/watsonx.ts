@@ -13,26 +13,14 @@
  */
 
 import { createHash } from "node:crypto";
-import { Float, Float32 } from "apache-arrow";
 import { EmbeddingError, QuiverError } from "../../errors.js";
-import type { EmbeddingBatch, EmbeddingVector } from "../embedding-function.js";
 import { BUILT_IN_NAME } from "../function-names.js";
-import { resolveApiKey, type ApiKey } from "../http/api-key.js";
+import type { ApiKey } from "../http/api-key.js";
 import { invalidResponseError, readEmbeddingRows } from "../http/embedding-response.js";
-import { postJson, type FetchLike } from "../http/post-json.js";
-import {
-  normaliseOptions,
-  optionError,
-  readFetch,
-  readHeaders,
-  readObject,
-  readString,
-  readTimeoutMs,
-  readUrl,
-} from "../http/provider-options.js";
-import { embedInBatches } from "../http/split-batches.js";
+import type { FetchLike } from "../http/post-json.js";
+import { optionError, readObject, readString, readUrl } from "../http/provider-options.js";
 import { joinUrl } from "../http/url.js";
-import { TextEmbeddingFunction } from "../text-embedding-function.js";
+import { HttpEmbeddingFunction, type HttpProviderSpec } from "./http-embedding-function.js";
 
 // 1. Registry name and models.
 /** The registry name of {@link WatsonxEmbeddingFunction} (as in LanceDB). */
@@ -91,16 +79,21 @@ export interface WatsonxEmbeddingOptions {
   fetch?: FetchLike;
 }
 
-const OPTION_NAMES = ["model", "apiKey", "projectId", "spaceId", "url", "iamUrl", "params", "apiVersion", "headers", "timeoutMs", "fetch"] as const;
-
-/** LanceDB Python's option names, read from tables it wrote. */
-const PYTHON_ALIASES: Readonly<Record<string, string>> = {
-  name: "model",
-  api_key: "apiKey",
-  project_id: "projectId",
-  space_id: "spaceId",
-  iam_url: "iamUrl",
-  api_version: "apiVersion",
+const SPEC: HttpProviderSpec = {
+  name: WATSONX_FUNCTION_NAME,
+  model: WATSONX_DEFAULT_MODEL,
+  optionNames: ["model", "apiKey", "projectId", "spaceId", "url", "iamUrl", "params", "apiVersion", "headers", "timeoutMs", "fetch"],
+  // LanceDB Python's option names, read from tables it wrote.
+  aliases: {
+    name: "model",
+    api_key: "apiKey",
+    project_id: "projectId",
+    space_id: "spaceId",
+    iam_url: "iamUrl",
+    api_version: "apiVersion",
+  },
+  maxBatchSize: WATSONX_MAX_BATCH_SIZE,
+  apiKey: { label: "watsonx.ai", envVars: ["WATSONX_API_KEY"], suggestedVariable: "watsonx_key" },
 };
 
 // IAM access tokens, shared per (IAM endpoint, API key): functions are rebuilt
@@ -125,29 +118,21 @@ const REFRESH_MARGIN_MS = 60_000;
  * const fn = getRegistry().get("watsonx")!.create({ apiKey: "$var:watsonx_key", projectId: "12ac4cf1-..." });
  * ```
  */
-export class WatsonxEmbeddingFunction extends TextEmbeddingFunction<WatsonxEmbeddingOptions> {
+export class WatsonxEmbeddingFunction extends HttpEmbeddingFunction<WatsonxEmbeddingOptions> {
   /** @internal the built-in registry name, an own property of this class only. */
   static readonly [BUILT_IN_NAME] = WATSONX_FUNCTION_NAME;
 
-  readonly #model: string;
-  readonly #apiKey: unknown;
-  readonly #apiKeyReference: unknown;
   readonly #projectId: string | undefined;
   readonly #spaceId: string | undefined;
   readonly #url: string | undefined;
   readonly #iamUrl: string;
   readonly #params: Record<string, unknown> | undefined;
   readonly #apiVersion: string;
-  readonly #headers: Record<string, string>;
-  readonly #timeoutMs: number | undefined;
-  readonly #fetch: FetchLike | undefined;
 
   constructor(options: WatsonxEmbeddingOptions = {}) {
-    super();
-    const resolved = this.resolveVariables(options);
+    super(options, SPEC);
     const name = WATSONX_FUNCTION_NAME;
-    const o = normaliseOptions(name, resolved as Record<string, unknown>, OPTION_NAMES, PYTHON_ALIASES);
-    this.#model = readString(name, o, "model") ?? WATSONX_DEFAULT_MODEL;
+    const o = this.options;
     this.#projectId = readString(name, o, "projectId");
     this.#spaceId = readString(name, o, "spaceId");
     if (this.#projectId !== undefined && this.#spaceId !== undefined) {
@@ -160,69 +145,28 @@ export class WatsonxEmbeddingFunction extends TextEmbeddingFunction<WatsonxEmbed
     if (!/^\d{4}-\d{2}-\d{2}$/.test(this.#apiVersion)) {
       throw optionError(name, "apiVersion", `must be a date such as "${WATSONX_DEFAULT_API_VERSION}", got ${JSON.stringify(this.#apiVersion)}`);
     }
-    this.#apiKey = o.apiKey;
-    const saved = this.toJSON();
-    this.#apiKeyReference = saved.apiKey ?? saved.api_key;
-    this.#headers = readHeaders(name, o);
-    this.#timeoutMs = readTimeoutMs(name, o);
-    this.#fetch = readFetch(name, o);
   }
 
   /** The model's width (768 for the default); undefined for an unknown model (the first answer decides). */
   override ndims(): number | undefined {
-    return WATSONX_MODELS[this.#model]?.ndims;
+    return WATSONX_MODELS[this.model]?.ndims;
   }
 
-  override embeddingDataType(): Float {
-    return new Float32();
-  }
-
-  /** 1000 inputs per request, the API's limit. */
-  override maxBatchSize(): number {
-    return WATSONX_MAX_BATCH_SIZE;
-  }
-
-  protected override getSensitiveKeys(): string[] {
-    return ["apiKey", "api_key"];
-  }
-
-  /** One request per 1000 texts; Float32Array rows in input order. */
-  async generateEmbeddings(texts: string[]): Promise<EmbeddingBatch> {
-    return embedInBatches(texts, WATSONX_MAX_BATCH_SIZE, (batch) => this.#request(batch));
-  }
-
-  override async computeQueryEmbeddings(data: string): Promise<EmbeddingVector> {
-    return (await this.#request([data]))[0]!;
-  }
-
-  async #request(texts: string[]): Promise<Float32Array[]> {
-    const key = resolveApiKey(
-      {
-        provider: WATSONX_FUNCTION_NAME,
-        label: "watsonx.ai",
-        value: this.#apiKey,
-        reference: this.#apiKeyReference,
-        envVars: ["WATSONX_API_KEY"],
-        suggestedVariable: "watsonx_key",
-      },
-      this.#model,
-    );
+  /** One embeddings request with an IAM token (the key exchanged first, or a cached token). */
+  protected async request(texts: string[]): Promise<Float32Array[]> {
+    const key = this.requireApiKey();
     const scope = this.#scope();
     const base = this.#url ?? envUrl() ?? WATSONX_DEFAULT_URL;
     const url = joinUrl(base, "ml/v1/text/embeddings", { version: this.#apiVersion });
     const { token, cached } = await this.#token(key);
-    const body: Record<string, unknown> = { inputs: texts, model_id: this.#model, ...scope };
+    const body: Record<string, unknown> = { inputs: texts, model_id: this.model, ...scope };
     if (this.#params !== undefined) body.parameters = this.#params;
     let answer: { results?: unknown };
     try {
-      answer = await postJson<{ results?: unknown }>({
-        provider: WATSONX_FUNCTION_NAME,
-        model: this.#model,
+      answer = await this.post<{ results?: unknown }>({
         url,
-        headers: { ...this.#headers, authorization: `Bearer ${token}` },
+        headers: { ...this.headers, authorization: `Bearer ${token}` },
         body,
-        fetch: this.#fetch,
-        timeoutMs: this.#timeoutMs,
         secrets: [key.value, token],
         errorText: ibmErrorText,
         hints: {
@@ -230,7 +174,7 @@ export class WatsonxEmbeddingFunction extends TextEmbeddingFunction<WatsonxEmbed
           fixes: {
             403: `the key's user may not use ${scope.project_id !== undefined ? `project "${scope.project_id}"` : `space "${scope.space_id}"`}: ` +
               `check projectId / spaceId (or WATSONX_PROJECT_ID / WATSONX_SPACE_ID) and the user's access to it`,
-            404: `check the model id "${this.#model}" (see WATSONX_MODELS) and the url of your region (${base})`,
+            404: `check the model id "${this.model}" (see WATSONX_MODELS) and the url of your region (${base})`,
           },
         },
       });
@@ -241,7 +185,7 @@ export class WatsonxEmbeddingFunction extends TextEmbeddingFunction<WatsonxEmbed
     const rows = Array.isArray(results)
       ? results.map((item) => (typeof item === "object" && item !== null ? (item as { embedding?: unknown }).embedding : item))
       : results;
-    return readEmbeddingRows(rows, texts.length, { provider: WATSONX_FUNCTION_NAME, model: this.#model, url }, "results[].embedding");
+    return readEmbeddingRows(rows, texts.length, this.responseContext(url), "results[].embedding");
   }
 
   /** `{project_id}` or `{space_id}`: the options, else the environment. */
@@ -254,7 +198,7 @@ export class WatsonxEmbeddingFunction extends TextEmbeddingFunction<WatsonxEmbed
       throw new EmbeddingError(
         `Embedding function "${WATSONX_FUNCTION_NAME}": both WATSONX_PROJECT_ID and WATSONX_SPACE_ID are set, and a request runs in ` +
           `one of them. Unset one, or pass projectId (or spaceId) as an option, which takes precedence over the environment.`,
-        { provider: WATSONX_FUNCTION_NAME, model: this.#model, retryable: false },
+        { provider: WATSONX_FUNCTION_NAME, model: this.model, retryable: false },
       );
     }
     if (project !== undefined) return { project_id: project };
@@ -262,7 +206,7 @@ export class WatsonxEmbeddingFunction extends TextEmbeddingFunction<WatsonxEmbed
     throw new EmbeddingError(
       `Embedding function "${WATSONX_FUNCTION_NAME}" needs a project or a deployment space: pass projectId (or spaceId), ` +
         `or set WATSONX_PROJECT_ID (or WATSONX_SPACE_ID). The project id is on the project's Manage tab in watsonx.ai.`,
-      { provider: WATSONX_FUNCTION_NAME, model: this.#model, retryable: false },
+      { provider: WATSONX_FUNCTION_NAME, model: this.model, retryable: false },
     );
   }
 
@@ -285,13 +229,9 @@ export class WatsonxEmbeddingFunction extends TextEmbeddingFunction<WatsonxEmbed
   async #exchange(key: ApiKey): Promise<CachedToken> {
     const url = joinUrl(this.#iamUrl, "identity/token");
     const started = Date.now();
-    const answer = await postJson<{ access_token?: unknown; expires_in?: unknown; expiration?: unknown }>({
-      provider: WATSONX_FUNCTION_NAME,
-      model: this.#model,
+    const answer = await this.post<{ access_token?: unknown; expires_in?: unknown; expiration?: unknown }>({
       url,
       body: new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey: key.value }),
-      fetch: this.#fetch,
-      timeoutMs: this.#timeoutMs,
       secrets: [key.value],
       errorText: ibmErrorText,
       hints: {
@@ -303,7 +243,7 @@ export class WatsonxEmbeddingFunction extends TextEmbeddingFunction<WatsonxEmbed
     const token = answer?.access_token;
     if (typeof token !== "string" || token === "") {
       throw invalidResponseError(
-        { provider: WATSONX_FUNCTION_NAME, model: this.#model, url },
+        this.responseContext(url),
         "has no access token",
         `{"access_token": "...", "expires_in": 3600}`,
         typeof answer === "object" && answer !== null ? `keys ${Object.keys(answer).join(", ") || "(none)"}` : String(answer),

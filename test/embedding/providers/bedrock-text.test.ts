@@ -1,45 +1,31 @@
 // The `bedrock-text` provider against a fake Bedrock runtime on 127.0.0.1 that
 // verifies SigV4 signatures itself (see test/fakes/bedrock-fake.ts).
 import { randomUUID } from "node:crypto";
-import { readFile, readdir } from "node:fs/promises";
-import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { readFile } from "node:fs/promises";
+import { describe, expect, it, vi } from "vitest";
 import { EmbeddingError, InvalidArgumentError, NotSupportedError, SecretInConfigError, connect } from "../../../src/index.js";
 import { getRegistry } from "../../../src/embedding/index.js";
 import { BedrockTextEmbeddingFunction } from "../../../src/embedding/providers/bedrock-text.js";
 import { startFakeBedrock, type FakeBedrock, type FakeBedrockOptions } from "../../fakes/bedrock-fake.js";
 import { fakeEmbedding } from "../../fakes/fake-server.js";
+import { filesUnder } from "../../fakes/leak-check.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
+import { fakesClosedAfterEachTest } from "./provider-test-setup.js";
 
 interface Fake {
   server: FakeBedrock;
   credentials: Required<Pick<FakeBedrockOptions, "accessKeyId" | "secretAccessKey">> & { sessionToken?: string };
 }
-const fakes: FakeBedrock[] = [];
+const closeAfterTest = fakesClosedAfterEachTest();
 async function fake(extra: Partial<FakeBedrockOptions> = {}): Promise<Fake> {
   const credentials = { accessKeyId: `AKIA${randomUUID().slice(0, 12).toUpperCase()}`, secretAccessKey: `secret/${randomUUID()}+K`, ...extra };
-  const server = await startFakeBedrock({ ...credentials, ...extra });
-  fakes.push(server);
+  const server = closeAfterTest(await startFakeBedrock({ ...credentials, ...extra }));
   const registry = getRegistry();
   registry.setVar("aws_key_id", credentials.accessKeyId);
   registry.setVar("aws_secret", credentials.secretAccessKey);
   if (credentials.sessionToken) registry.setVar("aws_token", credentials.sessionToken);
   return { server, credentials };
-}
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  while (fakes.length > 0) await fakes.pop()!.close();
-});
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else out.push(path);
-  }
-  return out;
 }
 
 /** Fails when any of `secrets` is in any file under `dir` (manifests' base64 schemas decoded too). */

@@ -2,7 +2,7 @@
 // speaks the real wire format (path, Bearer auth, input types, embedding
 // types, 96-text limit, {id, message} errors, 429s).
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { connect } from "../../../src/index.js";
 import {
   COHERE_MAX_BATCH_SIZE,
@@ -13,30 +13,17 @@ import {
   getRegistry,
 } from "../../../src/embedding/index.js";
 import { InvalidArgumentError } from "../../../src/errors.js";
-import { startFakeCohere, type FakeCohere } from "../../fakes/cohere-fake.js";
+import { startFakeCohere } from "../../fakes/cohere-fake.js";
 import { fakeEmbedding } from "../../fakes/fake-server.js";
 import { everythingIn, expectSecretNotInFiles } from "../../fakes/leak-check.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
+import { blankEnvEachTest, fakeForFile } from "./provider-test-setup.js";
 
 const KEY = `co-test-${randomUUID()}`;
-let fake: FakeCohere;
-
-beforeAll(async () => {
-  fake = await startFakeCohere({ apiKey: KEY });
-  getRegistry().setVar("cohere_key", KEY);
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  vi.stubEnv("COHERE_API_KEY", "");
-  vi.stubEnv("CO_API_KEY", "");
-});
-afterEach(() => {
-  fake.reset();
-  vi.unstubAllEnvs();
-});
+const fake = await fakeForFile(startFakeCohere({ apiKey: KEY }));
+getRegistry().setVar("cohere_key", KEY);
+blankEnvEachTest("COHERE_API_KEY", "CO_API_KEY");
 
 function create(options: Record<string, unknown> = {}): CohereEmbeddingFunction {
   return getRegistry()

@@ -1,40 +1,26 @@
 // The `huggingface-api` provider against a fake of Hugging Face's hosted
 // feature extraction (and of a TEI server) on 127.0.0.1.
 import { randomUUID } from "node:crypto";
-import { readFile, readdir } from "node:fs/promises";
-import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { readFile } from "node:fs/promises";
+import { describe, expect, it, vi } from "vitest";
 import { EmbeddingError, connect } from "../../../src/index.js";
 import { getRegistry } from "../../../src/embedding/index.js";
 import { HuggingFaceApiEmbeddingFunction } from "../../../src/embedding/providers/huggingface-api.js";
 import { fakeEmbedding } from "../../fakes/fake-server.js";
 import { startFakeHuggingFace, type FakeHuggingFace, type FakeHuggingFaceOptions } from "../../fakes/huggingface-fake.js";
+import { filesUnder } from "../../fakes/leak-check.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
+import { fakesClosedAfterEachTest } from "./provider-test-setup.js";
 
 const ROUTE = "/hf-inference/models/sentence-transformers/all-MiniLM-L6-v2/pipeline/feature-extraction";
 
-const fakes: FakeHuggingFace[] = [];
+const closeAfterTest = fakesClosedAfterEachTest();
 async function fake(extra: Partial<FakeHuggingFaceOptions> = {}): Promise<{ server: FakeHuggingFace; token: string }> {
   const token = `hf_${randomUUID().replace(/-/g, "")}`;
-  const server = await startFakeHuggingFace({ token, ...extra });
-  fakes.push(server);
+  const server = closeAfterTest(await startFakeHuggingFace({ token, ...extra }));
   getRegistry().setVar("hf_token", token);
   return { server, token };
-}
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  while (fakes.length > 0) await fakes.pop()!.close();
-});
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else out.push(path);
-  }
-  return out;
 }
 
 /** Fails when `secret` is in any file under `dir` (manifests' base64 schemas decoded too). */

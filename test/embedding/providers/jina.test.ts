@@ -1,33 +1,21 @@
 // The `jina` provider against a fake Jina AI embeddings API on 127.0.0.1 that
 // speaks the real wire format (path, Bearer auth, tasks, {detail} errors, 429s).
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { connect } from "../../../src/index.js";
 import { EmbeddingError, JinaEmbeddingFunction, MissingApiKeyError, SecretInConfigError, getRegistry } from "../../../src/embedding/index.js";
 import { InvalidArgumentError } from "../../../src/errors.js";
 import { fakeEmbedding } from "../../fakes/fake-server.js";
-import { startFakeJina, type FakeJina } from "../../fakes/jina-fake.js";
+import { startFakeJina } from "../../fakes/jina-fake.js";
 import { everythingIn, expectSecretNotInFiles } from "../../fakes/leak-check.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
+import { blankEnvEachTest, fakeForFile } from "./provider-test-setup.js";
 
 const KEY = `jina_${randomUUID().replaceAll("-", "")}`;
-let fake: FakeJina;
-
-beforeAll(async () => {
-  fake = await startFakeJina({ apiKey: KEY });
-  getRegistry().setVar("jina_key", KEY);
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  vi.stubEnv("JINA_API_KEY", "");
-});
-afterEach(() => {
-  fake.reset();
-  vi.unstubAllEnvs();
-});
+const fake = await fakeForFile(startFakeJina({ apiKey: KEY }));
+getRegistry().setVar("jina_key", KEY);
+blankEnvEachTest("JINA_API_KEY");
 
 function create(options: Record<string, unknown> = {}): JinaEmbeddingFunction {
   return getRegistry().get<JinaEmbeddingFunction>("jina")!.create({ apiKey: "$var:jina_key", baseUrl: fake.baseUrl, ...options });

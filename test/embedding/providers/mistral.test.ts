@@ -2,7 +2,7 @@
 // that speaks the real wire format (path, Bearer auth, 256-input limit, error
 // bodies, 429s).
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { connect } from "../../../src/index.js";
 import {
   EmbeddingError,
@@ -15,27 +15,15 @@ import {
 import { InvalidArgumentError } from "../../../src/errors.js";
 import { fakeEmbedding } from "../../fakes/fake-server.js";
 import { everythingIn, expectSecretNotInFiles } from "../../fakes/leak-check.js";
-import { startFakeMistral, type FakeMistral } from "../../fakes/mistral-fake.js";
+import { startFakeMistral } from "../../fakes/mistral-fake.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
+import { blankEnvEachTest, fakeForFile } from "./provider-test-setup.js";
 
 const KEY = `mistral-${randomUUID()}`;
-let fake: FakeMistral;
-
-beforeAll(async () => {
-  fake = await startFakeMistral({ apiKey: KEY });
-  getRegistry().setVar("mistral_key", KEY);
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  vi.stubEnv("MISTRAL_API_KEY", "");
-});
-afterEach(() => {
-  fake.reset();
-  vi.unstubAllEnvs();
-});
+const fake = await fakeForFile(startFakeMistral({ apiKey: KEY }));
+getRegistry().setVar("mistral_key", KEY);
+blankEnvEachTest("MISTRAL_API_KEY");
 
 function create(options: Record<string, unknown> = {}): MistralEmbeddingFunction {
   return getRegistry().get<MistralEmbeddingFunction>("mistral")!.create({ apiKey: "$var:mistral_key", baseUrl: fake.baseUrl, ...options });

@@ -2,32 +2,19 @@
 // the real wire format (POST /api/embed, {model, input} -> {embeddings},
 // {error} bodies, 404 for a model not pulled, 503 when busy).
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { connect } from "../../../src/index.js";
 import { EmbeddingError, OLLAMA_DEFAULT_HOST, OllamaEmbeddingFunction, SecretInConfigError, getRegistry } from "../../../src/embedding/index.js";
 import { InvalidArgumentError } from "../../../src/errors.js";
 import { fakeEmbedding } from "../../fakes/fake-server.js";
 import { everythingIn, expectSecretNotInFiles } from "../../fakes/leak-check.js";
-import { startFakeOllama, type FakeOllama } from "../../fakes/ollama-fake.js";
+import { startFakeOllama } from "../../fakes/ollama-fake.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
+import { blankEnvEachTest, fakeForFile } from "./provider-test-setup.js";
 
-let fake: FakeOllama;
-
-beforeAll(async () => {
-  fake = await startFakeOllama({ models: { "nomic-embed-text": 768, "all-minilm": 384, "my-custom-embedder": 40 } });
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  vi.stubEnv("OLLAMA_HOST", "");
-  vi.stubEnv("OLLAMA_API_KEY", "");
-});
-afterEach(() => {
-  fake.reset();
-  vi.unstubAllEnvs();
-});
+const fake = await fakeForFile(startFakeOllama({ models: { "nomic-embed-text": 768, "all-minilm": 384, "my-custom-embedder": 40 } }));
+blankEnvEachTest("OLLAMA_HOST", "OLLAMA_API_KEY");
 
 function create(options: Record<string, unknown> = {}): OllamaEmbeddingFunction {
   return getRegistry().get<OllamaEmbeddingFunction>("ollama")!.create({ model: "all-minilm", host: fake.host, ...options });

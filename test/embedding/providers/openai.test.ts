@@ -1,7 +1,7 @@
 // The `openai` provider against a fake OpenAI API on 127.0.0.1 that speaks the
 // real wire format (path, Bearer auth, base64 answers, error bodies, 429s).
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { connect } from "../../../src/index.js";
 import {
   EmbeddingError,
@@ -15,31 +15,16 @@ import {
 import { InvalidArgumentError } from "../../../src/errors.js";
 import { fakeEmbedding } from "../../fakes/fake-server.js";
 import { everythingIn, expectSecretNotInFiles } from "../../fakes/leak-check.js";
-import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai-fake.js";
+import { startFakeOpenAI } from "../../fakes/openai-fake.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
+import { blankEnvEachTest, fakeForFile } from "./provider-test-setup.js";
 
 const KEY = `sk-test-${randomUUID()}`;
 const DIMS = 64;
-let fake: FakeOpenAI;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAI({ apiKey: KEY, models: { "local-model": 48 } });
-  getRegistry().setVar("openai_key", KEY);
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  // The machine's own settings must not leak into the tests.
-  for (const name of ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION"]) {
-    vi.stubEnv(name, "");
-  }
-});
-afterEach(() => {
-  fake.reset();
-  vi.unstubAllEnvs();
-});
+const fake = await fakeForFile(startFakeOpenAI({ apiKey: KEY, models: { "local-model": 48 } }));
+getRegistry().setVar("openai_key", KEY);
+blankEnvEachTest("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION");
 
 function create(options: Record<string, unknown> = {}): OpenAIEmbeddingFunction {
   return getRegistry()

@@ -1,38 +1,23 @@
 // The `voyageai` provider against a fake of Voyage AI's API on 127.0.0.1.
 import { randomUUID } from "node:crypto";
-import { readFile, readdir } from "node:fs/promises";
-import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { readFile } from "node:fs/promises";
+import { describe, expect, it, vi } from "vitest";
 import { EmbeddingError, InvalidArgumentError, SecretInConfigError, connect } from "../../../src/index.js";
 import { getRegistry } from "../../../src/embedding/index.js";
 import { VOYAGEAI_MODELS, VoyageAIEmbeddingFunction } from "../../../src/embedding/providers/voyageai.js";
 import { fakeEmbedding } from "../../fakes/fake-server.js";
 import { startFakeVoyage, type FakeVoyage } from "../../fakes/voyageai-fake.js";
+import { filesUnder } from "../../fakes/leak-check.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
+import { fakesClosedAfterEachTest } from "./provider-test-setup.js";
 
-const fakes: FakeVoyage[] = [];
+const closeAfterTest = fakesClosedAfterEachTest();
 async function fake(): Promise<{ server: FakeVoyage; key: string }> {
   const key = `pa-${randomUUID()}`;
-  const server = await startFakeVoyage({ apiKey: key });
-  fakes.push(server);
+  const server = closeAfterTest(await startFakeVoyage({ apiKey: key }));
   getRegistry().setVar("voyage_key", key);
   return { server, key };
-}
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  while (fakes.length > 0) await fakes.pop()!.close();
-});
-
-/** Every file under `dir`, recursively. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else out.push(path);
-  }
-  return out;
 }
 
 /** Fails when `secret` is in any file under `dir` (manifests' base64 schemas decoded too). */

@@ -1,41 +1,27 @@
 // The `watsonx` provider against a fake of IBM Cloud IAM + watsonx.ai on 127.0.0.1.
 import { randomUUID } from "node:crypto";
-import { readFile, readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { EmbeddingError, InvalidArgumentError, SecretInConfigError, connect } from "../../../src/index.js";
 import { getRegistry } from "../../../src/embedding/index.js";
 import { WatsonxEmbeddingFunction } from "../../../src/embedding/providers/watsonx.js";
 import { fakeEmbedding } from "../../fakes/fake-server.js";
 import { startFakeWatsonx, type FakeWatsonx, type FakeWatsonxOptions } from "../../fakes/watsonx-fake.js";
+import { filesUnder } from "../../fakes/leak-check.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
+import { fakesClosedAfterEachTest } from "./provider-test-setup.js";
 
 const PROJECT = "12ac4cf1-252f-424b-b52d-5cdd9814987f";
 const SPACE = "5f1e9e3a-0000-4000-8000-00000000aaaa";
 
-const fakes: FakeWatsonx[] = [];
+const closeAfterTest = fakesClosedAfterEachTest();
 async function fake(extra: Partial<FakeWatsonxOptions> = {}): Promise<{ server: FakeWatsonx; key: string }> {
   const key = `ibm-${randomUUID()}`;
-  const server = await startFakeWatsonx({ apiKey: key, projects: [PROJECT], spaces: [SPACE], ...extra });
-  fakes.push(server);
+  const server = closeAfterTest(await startFakeWatsonx({ apiKey: key, projects: [PROJECT], spaces: [SPACE], ...extra }));
   getRegistry().setVar("watsonx_key", key);
   return { server, key };
-}
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  while (fakes.length > 0) await fakes.pop()!.close();
-});
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else out.push(path);
-  }
-  return out;
 }
 
 /** Fails when `secret` is in any file under `dir` (manifests' base64 schemas decoded too). */
