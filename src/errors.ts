@@ -24,6 +24,7 @@ export type QuiverErrorCode =
   | "READ_ONLY_VERSION"
   | "CONNECTION_CLOSED"
   | "NOT_SUPPORTED"
+  | "INDEX_NOT_FOUND"
   | "EMBEDDING_FAILED"
   | "SECRET_IN_CONFIG"
   | "EMBEDDING_FUNCTION_NOT_FOUND"
@@ -203,6 +204,22 @@ export class ConnectionClosedError extends QuiverError {
 export class NotSupportedError extends QuiverError {
   constructor(message: string) {
     super(message, { code: "NOT_SUPPORTED" });
+  }
+}
+
+/**
+ * A search needs an index that the table does not have — for example a
+ * full-text search on a column without a full-text index. The message says
+ * which index to create (or, for a text query in auto mode, that an embedding
+ * function would do too).
+ */
+export class IndexNotFoundError extends QuiverError {
+  constructor(
+    message: string,
+    readonly table: string,
+    readonly column?: string,
+  ) {
+    super(message, { code: "INDEX_NOT_FOUND" });
   }
 }
 

@@ -38,9 +38,27 @@ export * as embedding from "./embedding/index.js";
 export type { EmbeddingWriteOptions } from "./table/prepare-rows.js";
 
 // Query
-export { QueryBase } from "./query/query-base.js";
+export { QueryBase, type FullTextSearchOptions, type QueryExecutionOptions } from "./query/query-base.js";
 export { Query } from "./query/query.js";
 export { VectorQuery } from "./query/vector-query.js";
+export {
+  BooleanQuery,
+  FullTextQueryType,
+  MatchQuery,
+  MultiMatchQuery,
+  Occur,
+  Operator,
+  PhraseQuery,
+  instanceOfFullTextQuery,
+  type FullTextQuery,
+} from "./query/full-text-query.js";
+
+// Indexes
+export { Index, type IndexOptions } from "./indices/index-config.js";
+export type { BaseTokenizer, FtsOptions } from "./indices/fts/fts-options.js";
+
+// Rerankers (LanceDB's `rerankers` namespace)
+export * as rerankers from "./exec/rerankers/index.js";
 
 // Arrow input
 export type { IngestData as Data, SchemaLike } from "./arrow/index.js";
@@ -59,6 +77,7 @@ export {
   ConnectionClosedError,
   CorruptTableError,
   FilterSyntaxError,
+  IndexNotFoundError,
   InvalidArgumentError,
   NotSupportedError,
   QuiverError,

@@ -23,6 +23,10 @@ export const ROW_ID = "_rowid";
 export const DISTANCE = "_distance";
 /** The column numbering the query vectors of a multi-vector search. */
 export const QUERY_INDEX = "query_index";
+/** The virtual column holding each full-text result's BM25 score. */
+export const SCORE = "_score";
+/** The virtual column holding each hybrid result's fused relevance. */
+export const RELEVANCE_SCORE = "_relevance_score";
 
 /** One column of a query's output and where its values come from. */
 export type OutputColumn =
@@ -30,6 +34,7 @@ export type OutputColumn =
   | { readonly kind: "rowId"; readonly field: Field }
   | { readonly kind: "distance"; readonly field: Field }
   | { readonly kind: "queryIndex"; readonly field: Field }
+  | { readonly kind: "score"; readonly field: Field }
   | { readonly kind: "expression"; readonly expr: FilterExpr; readonly sql: string; readonly field: Field };
 
 /** What projection needs from a set of result rows; columns are built on demand. */
@@ -40,6 +45,8 @@ export interface RowSource {
   rowIds(): Data;
   distances(): Data;
   queryIndexes(): Data;
+  /** `_score` (full-text) or `_relevance_score` (hybrid) values; only results of those searches have them. */
+  scores?(): Data;
 }
 
 /** A projection resolved against a table schema, with its output schema. */
@@ -50,27 +57,41 @@ export interface Projection {
 
 const ROW_ID_FIELD = new Field(ROW_ID, new Uint64(), true);
 const DISTANCE_FIELD = new Field(DISTANCE, new Float32(), true);
+const SCORE_FIELD = new Field(SCORE, new Float32(), true);
+const RELEVANCE_FIELD = new Field(RELEVANCE_SCORE, new Float32(), true);
 const QUERY_INDEX_FIELD = new Field(QUERY_INDEX, new Int32(), false);
+
+/** Which kind of search a plan is, as far as its output columns go. */
+function searchKind(plan: QueryPlan): "scan" | "vector" | "fullText" | "hybrid" {
+  if (plan.knn && plan.fts) return "hybrid";
+  if (plan.fts) return "fullText";
+  return plan.knn ? "vector" : "scan";
+}
 
 /**
  * Resolves the plan's projection against the table schema, checking every
  * column it names before any data is read. LanceDB's shape: the selected
  * columns in the order given (all columns by default); for a vector search
  * `_distance` is appended unless selected explicitly, and `query_index` leads
- * when there are several query vectors; `_rowid` is appended with
- * `withRowId()` unless selected explicitly.
+ * when there are several query vectors; a full-text search appends `_score`
+ * and a hybrid search `_relevance_score` the same way; `_rowid` is appended
+ * with `withRowId()` unless selected explicitly.
  */
 export function resolveProjection(plan: QueryPlan, schema: Schema, tableName: string): Projection {
-  const isVector = plan.knn !== undefined;
+  const kind = searchKind(plan);
+  const isVector = kind === "vector";
+  const scoreField = kind === "fullText" ? SCORE_FIELD : kind === "hybrid" ? RELEVANCE_FIELD : undefined;
   const outputs: OutputColumn[] = [];
   if (isVector && plan.knn!.vectors.length > 1) outputs.push({ kind: "queryIndex", field: QUERY_INDEX_FIELD });
 
-  const virtualNames = isVector ? [ROW_ID, DISTANCE] : [ROW_ID];
+  const virtualNames = [ROW_ID, ...(isVector ? [DISTANCE] : []), ...(scoreField ? [scoreField.name] : [])];
   const available = [...schema.fields.map((f) => f.name), ...virtualNames];
+  const has = (name: string) => schema.fields.some((f) => f.name === name);
   const evalSchema = new Schema([
     ...schema.fields,
-    ...(schema.fields.some((f) => f.name === ROW_ID) ? [] : [ROW_ID_FIELD]),
-    ...(isVector && !schema.fields.some((f) => f.name === DISTANCE) ? [DISTANCE_FIELD] : []),
+    ...(has(ROW_ID) ? [] : [ROW_ID_FIELD]),
+    ...(isVector && !has(DISTANCE) ? [DISTANCE_FIELD] : []),
+    ...(scoreField && !has(scoreField.name) ? [scoreField] : []),
   ]);
 
   const byName = (name: string): OutputColumn | undefined => {
@@ -78,6 +99,7 @@ export function resolveProjection(plan: QueryPlan, schema: Schema, tableName: st
     if (index >= 0) return { kind: "table", index, field: schema.fields[index]! };
     if (name === ROW_ID) return { kind: "rowId", field: ROW_ID_FIELD };
     if (name === DISTANCE && isVector) return { kind: "distance", field: DISTANCE_FIELD };
+    if (scoreField && name === scoreField.name) return { kind: "score", field: scoreField };
     return undefined;
   };
 
@@ -105,6 +127,9 @@ export function resolveProjection(plan: QueryPlan, schema: Schema, tableName: st
   const listed = new Set(plan.projection?.columns.map(ProjectionNode.outputName) ?? []);
   if (isVector && !outputs.some((o) => o.kind === "distance") && !listed.has(DISTANCE)) {
     outputs.push({ kind: "distance", field: DISTANCE_FIELD });
+  }
+  if (scoreField && !outputs.some((o) => o.kind === "score") && !listed.has(scoreField.name)) {
+    outputs.push({ kind: "score", field: scoreField });
   }
   if (plan.withRowId && !outputs.some((o) => o.kind === "rowId") && !listed.has(ROW_ID)) {
     outputs.push({ kind: "rowId", field: ROW_ID_FIELD });
@@ -148,6 +173,9 @@ export function projectRows(projection: Projection, tableSchema: Schema, rows: R
         return rows.distances();
       case "queryIndex":
         return rows.queryIndexes();
+      case "score":
+        if (!rows.scores) throw new RangeError("these rows have no scores");
+        return rows.scores();
       case "expression": {
         evalBatch ??= evaluationBatch(tableSchema, rows, projection);
         const vector = evaluateExpression(output.expr, evalBatch);
@@ -184,6 +212,11 @@ function evaluationBatch(tableSchema: Schema, rows: RowSource, projection: Proje
   if (isVector && !tableSchema.fields.some((f) => f.name === DISTANCE)) {
     fields.push(DISTANCE_FIELD);
     children.push(rows.distances());
+  }
+  const score = projection.outputs.find((o) => o.kind === "score");
+  if (score && rows.scores && !tableSchema.fields.some((f) => f.name === score.field.name)) {
+    fields.push(score.field);
+    children.push(rows.scores());
   }
   const schema = new Schema(fields);
   return new RecordBatch(schema, makeData({ type: new Struct(fields), length: rows.length, nullCount: 0, children }));

@@ -1,4 +1,5 @@
 import type { FilterNode } from "./filter-node.js";
+import { FullTextNode } from "./full-text-node.js";
 import type { KnnNode, QueryVectorNode } from "./knn-node.js";
 import { ProjectionNode } from "./projection-node.js";
 import { QueryPlan } from "./query-plan-node.js";
@@ -28,16 +29,27 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
   if (limit !== undefined || plan.offset > 0) {
     lines.push(`Limit: skip=${plan.offset}, fetch=${limit ?? "all"}${knn && knn.vectors.length > 1 ? " per query vector" : ""}`);
   }
-  if (knn) {
+  const fts = plan.fts;
+  if (knn && fts) {
+    // A hybrid search: both searches fetch candidates, then the reranker fuses them.
+    const depth = QueryPlan.hybridCandidateDepth(plan);
+    lines.push(`Rerank: ${plan.rerank?.description ?? "RRFReranker(k=60)"}, candidates=${depth} per search`);
+    lines.push(describeKnn({ ...plan, offset: 0 }, knn, depth, verbose));
+    lines.push(describeFullText(fts, depth));
+    if (plan.filters.length > 0) lines.push(`Filter: ${describeFilters(plan.filters)} (prefilter)`);
+  } else if (knn) {
     if (knn.postfilter && plan.filters.length > 0) lines.push(`Filter: ${describeFilters(plan.filters)} (postfilter)`);
     lines.push(describeKnn(plan, knn, limit ?? 0, verbose));
     if (!knn.postfilter && plan.filters.length > 0) lines.push(`Filter: ${describeFilters(plan.filters)} (prefilter)`);
+  } else if (fts) {
+    lines.push(describeFullText(fts, (limit ?? 0) + plan.offset));
+    if (plan.filters.length > 0) lines.push(`Filter: ${describeFilters(plan.filters)} (prefilter)`);
   } else if (plan.filters.length > 0) {
     lines.push(`Filter: ${describeFilters(plan.filters)}`);
   }
   const scan = [`table=${options.tableName === undefined ? "?" : `'${options.tableName}'`}`, "deleted rows excluded"];
   if (plan.withRowId) scan.push("withRowId=true");
-  if (verbose && plan.fastSearch) scan.push("fastSearch=true");
+  if ((verbose || fts) && plan.fastSearch) scan.push("fastSearch=true");
   lines.push(`Scan: ${scan.join(", ")}`);
 
   return lines.map((line, depth) => `${"  ".repeat(depth)}${line}`).join("\n") + "\n";
@@ -50,7 +62,7 @@ function describeFilters(filters: readonly FilterNode[]): string {
 
 function describeProjection(plan: QueryPlan): string {
   const names: string[] = [];
-  if (plan.knn && plan.knn.vectors.length > 1) names.push("query_index");
+  if (plan.knn && !plan.fts && plan.knn.vectors.length > 1) names.push("query_index");
   if (plan.projection) {
     for (const column of plan.projection.columns) {
       names.push(column.kind === "ProjectedColumnRef" ? column.name : `${column.sql} AS ${column.alias}`);
@@ -59,7 +71,9 @@ function describeProjection(plan: QueryPlan): string {
     names.push("*");
   }
   const listed = new Set(plan.projection?.columns.map(ProjectionNode.outputName) ?? []);
-  if (plan.knn && !listed.has("_distance")) names.push("_distance");
+  const score = plan.fts ? (plan.knn ? "_relevance_score" : "_score") : undefined;
+  if (plan.knn && !plan.fts && !listed.has("_distance")) names.push("_distance");
+  if (score && !listed.has(score)) names.push(score);
   if (plan.withRowId && !listed.has("_rowid")) names.push("_rowid");
   return `[${names.join(", ")}]`;
 }
@@ -85,6 +99,12 @@ function describeKnn(plan: QueryPlan, knn: KnnNode, limit: number, verbose: bool
     parts.push(`vectors=[${knn.vectors.map(describeVector).join(", ")}]`);
   }
   return `KnnSearch: ${parts.join(", ")}`;
+}
+
+function describeFullText(fts: FullTextNode, k: number): string {
+  const columns = fts.columns ? `[${fts.columns.join(", ")}]` : "auto";
+  const origin = fts.origin === "auto" ? ", from a text query (no embedding function)" : "";
+  return `FullTextSearch: query=${FullTextNode.describe(fts.query)}, columns=${columns}, k=${k}, BM25${origin}`;
 }
 
 function describeDims(vectors: readonly QueryVectorNode[]): string {

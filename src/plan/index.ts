@@ -17,6 +17,7 @@ export {
   type QueryVectorDeferred,
   type DeferredVectorContext,
   type ResolvedQueryVector,
+  type FullTextFallback,
 } from "./knn-node.js";
 export {
   FullTextNode,

@@ -34,7 +34,21 @@ export interface QueryVectorDeferred {
    * column chosen with `.column()`, if any; a resolver that embeds text may pick
    * the column itself (the one its embedding function fills) and say which.
    */
-  readonly resolve: (context: DeferredVectorContext) => Promise<Float32Array | ResolvedQueryVector>;
+  readonly resolve: (context: DeferredVectorContext) => Promise<Float32Array | ResolvedQueryVector | FullTextFallback>;
+}
+
+/**
+ * What a text resolver returns instead of a vector when the table has no
+ * embedding function and the search was "auto": run `text` as a full-text
+ * search (LanceDB's auto mode).
+ *
+ * @internal
+ */
+export interface FullTextFallback {
+  readonly kind: "FullTextFallback";
+  readonly text: string;
+  /** The columns to search (search's `ftsColumns`); absent: every column with a full-text index. */
+  readonly columns?: readonly string[];
 }
 
 /** What a deferred query vector knows when it is resolved. @internal */
@@ -112,7 +126,7 @@ export const KnnNode = Object.freeze({
 
   createDeferred(
     description: string,
-    resolve: (context: DeferredVectorContext) => Promise<Float32Array | ResolvedQueryVector>,
+    resolve: (context: DeferredVectorContext) => Promise<Float32Array | ResolvedQueryVector | FullTextFallback>,
   ): QueryVectorDeferred {
     return Object.freeze({ kind: "QueryVectorDeferred", description, resolve });
   },

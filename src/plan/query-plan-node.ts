@@ -54,6 +54,17 @@ export const QueryPlan = Object.freeze({
     return Object.freeze({ ...plan, filters: Object.freeze([...plan.filters, filter]) });
   },
 
+  /**
+   * How many rows each side of a hybrid search fetches for the reranker: twice
+   * the rows wanted (offset + limit), and at least 20. Deeper lists let a row
+   * that one search ranks moderately but the other ranks well surface after
+   * fusion (see docs/full-text-search.md for the measurement).
+   */
+  hybridCandidateDepth(plan: QueryPlan): number {
+    const wanted = (plan.limit ?? DEFAULT_VECTOR_LIMIT) + plan.offset;
+    return Math.max(2 * wanted, 20);
+  },
+
   /** The limit the executor applies: the plan's, or 10 for a vector, full-text or hybrid search. */
   effectiveLimit(plan: QueryPlan): number | undefined {
     return plan.limit ?? (plan.knn || plan.fts ? DEFAULT_VECTOR_LIMIT : undefined);

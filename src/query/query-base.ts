@@ -3,6 +3,7 @@ import { InvalidArgumentError, NotSupportedError } from "../errors.js";
 import { createExecutionStats, executePlan, executeToTable, planOutputSchema } from "../exec/index.js";
 import { parseExpression, parseFilter } from "../filter/index.js";
 import { FilterNode, ProjectionNode, type ProjectedColumn, QueryPlan, explainPlan } from "../plan/index.js";
+import { type FullTextQuery, toFullTextNode } from "./full-text-query.js";
 import type { QuerySource } from "./query-source.js";
 import { describeValue, requireInteger, requireNonEmptyString } from "./validate-arguments.js";
 
@@ -26,6 +27,10 @@ export interface ColumnOrdering {
 
 /** Options of `fullTextSearch` (LanceDB's shape). */
 export interface FullTextSearchOptions {
+  /**
+   * The columns to search (each needs a full-text index); default: every
+   * column that has one. With several, a row's scores in each add up.
+   */
   columns?: string | string[];
 }
 
@@ -213,22 +218,34 @@ export class StandardQueryBase extends QueryBase {
   }
 
   /**
-   * Skips data not covered by an index. Quiver has no vector indexes yet, so
-   * this is recorded (see `explainPlan(true)`) and every row is searched.
+   * Skips data not covered by an index. A full-text search then searches only
+   * the rows its index covers (rows added since it was built are left out
+   * until `optimize()`); Quiver has no vector indexes yet, so a vector search
+   * records it (see `explainPlan(true)`) and searches every row.
    */
   fastSearch(): this {
     this.plan = QueryPlan.cloneWith(this.plan, { fastSearch: true });
     return this;
   }
 
-  /** Not available yet: full-text search needs an FTS index, which Quiver does not build yet. */
-  fullTextSearch(query: string | object, options?: Partial<FullTextSearchOptions>): this {
-    void query;
-    void options;
-    throw new NotSupportedError(
-      `fullTextSearch on table '${this.source.tableName}': full-text search is not supported yet. ` +
-        "Use a vector search, or a where() filter with LIKE for simple substring matches.",
-    );
+  /**
+   * Makes this a full-text search: rows whose text matches `query`, ranked by
+   * BM25 relevance, best first, with a `_score` column (10 rows unless
+   * `limit` says otherwise). `query` is text — words, any of which may match;
+   * a part in double quotes is a phrase — or a {@link FullTextQuery} such as
+   * `MatchQuery`, `PhraseQuery` or `BooleanQuery`. The searched columns need a
+   * full-text index (`createIndex(column, {config: Index.fts()})`); rows added
+   * since it was built are searched too. `where` filters apply before ranking.
+   *
+   * On a vector search (`nearestTo(v).fullTextSearch(text)`) it makes a hybrid
+   * search: both searches run and a reranker fuses them (see `rerank`).
+   *
+   * @example
+   * await table.query().fullTextSearch("vector database", { columns: "text" }).where("year > 2020").limit(5).toArray();
+   */
+  fullTextSearch(query: string | FullTextQuery, options?: Partial<FullTextSearchOptions>): this {
+    this.plan = QueryPlan.cloneWith(this.plan, { fts: toFullTextNode("fullTextSearch", query, options?.columns) });
+    return this;
   }
 
   /** Not available yet: results come in table order (plain queries) or distance order (vector searches). */

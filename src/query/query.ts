@@ -1,5 +1,13 @@
-import { InvalidArgumentError, NotSupportedError } from "../errors.js";
-import { KnnNode, QueryPlan, type DeferredVectorContext, type QueryVectorNode, type ResolvedQueryVector } from "../plan/index.js";
+import { InvalidArgumentError } from "../errors.js";
+import {
+  KnnNode,
+  QueryPlan,
+  type DeferredVectorContext,
+  type FullTextFallback,
+  type QueryVectorNode,
+  type ResolvedQueryVector,
+} from "../plan/index.js";
+import type { FullTextQuery } from "./full-text-query.js";
 import { StandardQueryBase } from "./query-base.js";
 import type { QuerySource } from "./query-source.js";
 import { type IntoVector, toDeferredVectorNode, toQueryVectorNode } from "./query-vector.js";
@@ -54,19 +62,17 @@ export class Query extends StandardQueryBase {
    */
   nearestToResolved(
     description: string,
-    resolve: (context: DeferredVectorContext) => Promise<ResolvedQueryVector>,
+    resolve: (context: DeferredVectorContext) => Promise<ResolvedQueryVector | FullTextFallback>,
   ): VectorQuery {
     return this.#toVectorQuery(KnnNode.createDeferred(description, resolve));
   }
 
-  /** Not available yet: full-text search needs an FTS index, which Quiver does not build yet. */
-  nearestToText(query: string | object, columns?: string[]): Query {
-    void query;
-    void columns;
-    throw new NotSupportedError(
-      `nearestToText on table '${this.source.tableName}': full-text search is not supported yet. ` +
-        "Use nearestTo(vector), or a where() filter with LIKE for simple substring matches.",
-    );
+  /**
+   * A full-text search for `query` in `columns` (default: every column with a
+   * full-text index); the same as `fullTextSearch(query, {columns})`.
+   */
+  nearestToText(query: string | FullTextQuery, columns?: string[]): Query {
+    return this.fullTextSearch(query, columns === undefined ? undefined : { columns });
   }
 
   /** An independent copy of this query: changing one does not change the other. */

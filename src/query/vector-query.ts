@@ -1,5 +1,6 @@
-import { InvalidArgumentError, NotSupportedError } from "../errors.js";
-import { DISTANCE_TYPES, type DistanceType, type KnnNode, KnnNode as Knn, QueryPlan } from "../plan/index.js";
+import { InvalidArgumentError } from "../errors.js";
+import type { Reranker } from "../exec/rerankers/reranker.js";
+import { DISTANCE_TYPES, type DistanceType, type KnnNode, KnnNode as Knn, QueryPlan, RerankNode } from "../plan/index.js";
 import { StandardQueryBase } from "./query-base.js";
 import type { QuerySource } from "./query-source.js";
 import { type IntoVector, toQueryVectorNode } from "./query-vector.js";
@@ -186,13 +187,28 @@ export class VectorQuery extends StandardQueryBase {
     return this;
   }
 
-  /** Not available yet: rerankers apply to hybrid search, which Quiver does not support yet. */
-  rerank(reranker: unknown): VectorQuery {
-    void reranker;
-    throw new NotSupportedError(
-      `rerank on table '${this.source.tableName}': reranking (hybrid search) is not supported yet. ` +
-        "Rerank the rows returned by toArray() yourself.",
-    );
+  /**
+   * Sets how a hybrid search (`nearestTo(v).fullTextSearch(text)`, or
+   * `search(text, "hybrid")`) fuses its vector and full-text results: a
+   * `rerankers.RRFReranker` (the default, k = 60), a
+   * `rerankers.LinearCombinationReranker`, or your own {@link Reranker}.
+   * Results carry `_relevance_score`, best first. Without a full-text part
+   * the query fails when it runs.
+   *
+   * @example
+   * const rrf = await rerankers.RRFReranker.create(30);
+   * await table.search("fast vector search", "hybrid").rerank(rrf).limit(5).toArray();
+   */
+  rerank(reranker: Reranker): VectorQuery {
+    if (typeof reranker !== "object" || reranker === null || typeof (reranker as Partial<Reranker>).rerankHybrid !== "function") {
+      throw new InvalidArgumentError(
+        `rerank(${describeValue(reranker)}): expected a reranker with a rerankHybrid(query, vecResults, ftsResults) method, ` +
+          "such as await rerankers.RRFReranker.create().",
+        "reranker",
+      );
+    }
+    this.plan = QueryPlan.cloneWith(this.plan, { rerank: RerankNode.create(reranker) });
+    return this;
   }
 
   /** An independent copy of this query: changing one does not change the other. */

@@ -12,6 +12,7 @@ import {
 } from "../errors.js";
 import { checkColumns, evaluateExpression, parseExpression, parseFilter, type FilterExpr } from "../filter/index.js";
 import { emptyBatch } from "../exec/project.js";
+import { type FullTextQuery, instanceOfFullTextQuery } from "../query/full-text-query.js";
 import { Query } from "../query/query.js";
 import type { VectorQuery } from "../query/vector-query.js";
 import { Index, type IndexOptions } from "../indices/index-config.js";
@@ -22,7 +23,7 @@ import type { TableStorage } from "../storage/table-storage.js";
 import { MergeInsertBuilder, type MergeClauses } from "./merge-insert-builder.js";
 import { tableEmbeddingCache } from "./embedding-cache-dir.js";
 import { progressReporter } from "./write-progress.js";
-import { embedTextQuery } from "./embed-text-query.js";
+import { embedTextQuery, type TextQueryMode } from "./embed-text-query.js";
 import { prepareRows, type EmbeddingWriteOptions, type PrepareContext } from "./prepare-rows.js";
 import { Table, type IntoVector } from "./table.js";
 import type {
@@ -251,7 +252,11 @@ export class LocalTable extends Table {
     return new Query(this);
   }
 
-  search(query: IntoVector | string, queryType: string = "auto", _ftsColumns?: string | string[]): VectorQuery {
+  search(query: IntoVector | string, queryType?: "auto" | "vector" | "hybrid", ftsColumns?: string | string[]): VectorQuery;
+  search(query: string | FullTextQuery, queryType: "fts", ftsColumns?: string | string[]): Query;
+  search(query: FullTextQuery, queryType?: string, ftsColumns?: string | string[]): Query;
+  search(query: IntoVector | string | FullTextQuery, queryType?: string, ftsColumns?: string | string[]): VectorQuery | Query;
+  search(query: IntoVector | string | FullTextQuery, queryType: string = "auto", ftsColumns?: string | string[]): VectorQuery | Query {
     this.checkOpen();
     if (!["auto", "vector", "fts", "hybrid"].includes(queryType)) {
       throw new InvalidArgumentError(
@@ -259,24 +264,36 @@ export class LocalTable extends Table {
         "queryType",
       );
     }
-    if (typeof query !== "string") {
-      if (queryType === "fts") {
+    const columns = ftsColumns === undefined || ftsColumns === null ? undefined : { columns: ftsColumns };
+    if (instanceOfFullTextQuery(query)) {
+      if (queryType === "vector" || queryType === "hybrid") {
         throw new InvalidArgumentError(
-          `Cannot perform full text search on a vector query: search on table '${this.name}' got a vector with queryType "fts"; ` +
-            `pass text for a full-text search, or use "vector".`,
+          `search on table '${this.name}': a ${query.constructor.name} is a full-text query and cannot run as "${queryType}"; ` +
+            `use "fts" (or "auto"), or pass text for a ${queryType} search.`,
+          "queryType",
+        );
+      }
+      return this.query().fullTextSearch(query, columns);
+    }
+    if (typeof query !== "string") {
+      if (queryType === "fts" || queryType === "hybrid") {
+        throw new InvalidArgumentError(
+          queryType === "fts"
+            ? `Cannot perform full text search on a vector query: search on table '${this.name}' got a vector with queryType "fts"; ` +
+                `pass text for a full-text search, or use "vector".`
+            : `search on table '${this.name}' got a vector with queryType "hybrid", which needs text for its full-text part; ` +
+                `use query().nearestTo(vector).fullTextSearch(text).`,
           "queryType",
         );
       }
       return this.vectorSearch(query);
     }
-    if (queryType === "fts" || queryType === "hybrid") {
-      throw new NotSupportedError(
-        `search("${query}", "${queryType}") on table '${this.name}': full-text search is not available in this version of Quiver yet, ` +
-          `so "${queryType}" queries cannot run. Use "vector" (or "auto") to search by the table's embedding function.`,
-      );
-    }
-    // "auto" and "vector": embed the text with the function of the searched column when the query runs.
-    return this.query().nearestToResolved(`embedding of ${JSON.stringify(query)}`, embedTextQuery(this.name, query));
+    if (queryType === "fts") return this.query().fullTextSearch(query, columns);
+    const names = columns === undefined ? undefined : typeof columns.columns === "string" ? [columns.columns] : [...columns.columns];
+    // "auto", "vector" and "hybrid": embed the text with the function of the searched column when the query runs.
+    const mode = queryType as TextQueryMode;
+    const vector = this.query().nearestToResolved(`embedding of ${JSON.stringify(query)}`, embedTextQuery(this.name, query, mode, names));
+    return mode === "hybrid" ? vector.fullTextSearch(query, columns) : vector;
   }
 
   vectorSearch(vector: IntoVector): VectorQuery {

@@ -1,6 +1,7 @@
 import type { Schema, Table as ArrowTable } from "apache-arrow";
 import type { IngestData } from "../arrow/index.js";
 import type { IndexOptions } from "../indices/index-config.js";
+import type { FullTextQuery } from "../query/full-text-query.js";
 import type { Query } from "../query/query.js";
 import type { VectorQuery } from "../query/vector-query.js";
 import type { MergeInsertBuilder } from "./merge-insert-builder.js";
@@ -69,11 +70,21 @@ export abstract class Table {
   /** A query over all rows: add `where`, `select`, `limit`... */
   abstract query(): Query;
   /**
-   * A nearest-neighbour search for `query`: a vector, or text that the embedding
-   * function of the searched vector column turns into one when the query runs.
-   * `queryType`: "auto" (default) or "vector"; "fts" and "hybrid" need full-text search.
+   * A search for `query`, as LanceDB's `search`:
+   * - a vector: a nearest-neighbour search;
+   * - text, `queryType` "auto" (default): on a table whose vector column has an
+   *   embedding function, the text is embedded and searched as a vector; on a
+   *   table without one, it is a full-text search of `ftsColumns` (default:
+   *   every column with a full-text index) — decided when the query runs;
+   * - text, "vector": always embedded (the table needs an embedding function);
+   * - text or a {@link FullTextQuery}, "fts": a full-text search (BM25, `_score`);
+   * - text, "hybrid": both, fused by a reranker (`_relevance_score`); needs an
+   *   embedding function and a full-text index.
    */
-  abstract search(query: IntoVector | string, queryType?: string, ftsColumns?: string | string[]): VectorQuery;
+  abstract search(query: IntoVector | string, queryType?: "auto" | "vector" | "hybrid", ftsColumns?: string | string[]): VectorQuery;
+  abstract search(query: string | FullTextQuery, queryType: "fts", ftsColumns?: string | string[]): Query;
+  abstract search(query: FullTextQuery, queryType?: string, ftsColumns?: string | string[]): Query;
+  abstract search(query: IntoVector | string | FullTextQuery, queryType?: string, ftsColumns?: string | string[]): VectorQuery | Query;
   /** A nearest-neighbour search for `vector`. */
   abstract vectorSearch(vector: IntoVector): VectorQuery;
   /** Adds columns computed by SQL from each row, or all-null columns from Arrow fields. */

@@ -196,11 +196,15 @@ describe("argument checks", () => {
   });
 
   it("features Quiver lacks fail with NotSupportedError and a way forward", async () => {
-    await expectQuiverError(() => q().fullTextSearch("shoes"), NotSupportedError, "NOT_SUPPORTED", "full-text search", "'items'");
-    await expectQuiverError(() => q().nearestToText("shoes"), NotSupportedError, "NOT_SUPPORTED", "full-text search");
     await expectQuiverError(() => q().orderBy({ columnName: "id" }), NotSupportedError, "NOT_SUPPORTED", "toArray()");
-    await expectQuiverError(() => vq().rerank({}), NotSupportedError, "NOT_SUPPORTED", "rerank");
     await expectQuiverError(() => q().useLsm(true), NotSupportedError, "NOT_SUPPORTED", "MemWAL");
+  });
+
+  it("fullTextSearch and nearestToText record the search; rerank refuses a non-reranker at once", async () => {
+    expect(q().fullTextSearch("shoes", { columns: "name" }).toPlan().fts).toMatchObject({ text: "shoes", columns: ["name"] });
+    expect(q().nearestToText("shoes").toPlan().fts!.query).toMatchObject({ kind: "FtsMatch", text: "shoes" });
+    await expectQuiverError(() => q().fullTextSearch("  "), InvalidArgumentError, "INVALID_ARGUMENT", "non-empty string");
+    await expectQuiverError(() => vq().rerank({} as never), InvalidArgumentError, "INVALID_ARGUMENT", "rerankHybrid");
   });
 });
 
@@ -238,6 +242,32 @@ describe("Query.explainPlan()", () => {
     const rows = await vq.toArray();
     expect(rows.length).toBeLessThanOrEqual(4);
     expect(rows.every((r) => r.category === "b")).toBe(true);
+  });
+
+  it("describes full-text and hybrid searches without reading data", async () => {
+    const fts = fixture.query().fullTextSearch('"red shoes" cheap', { columns: "name" }).where("id > 2").select(["id"]).limit(5);
+    expect(await fts.explainPlan()).toBe(
+      [
+        "Projection: [id, _score]",
+        "  Limit: skip=0, fetch=5",
+        '    FullTextSearch: query=boolean(SHOULD phrase("red shoes"), SHOULD match("cheap")), columns=[name], k=5, BM25',
+        "      Filter: id > 2 (prefilter)",
+        "        Scan: table='items', deleted rows excluded",
+        "",
+      ].join("\n"),
+    );
+    const hybrid = fixture.query().nearestTo(v).fullTextSearch("shoes").limit(15).withRowId();
+    expect(await hybrid.explainPlan()).toBe(
+      [
+        "Projection: [*, _relevance_score, _rowid]",
+        "  Limit: skip=0, fetch=15",
+        "    Rerank: RRFReranker(k=60), candidates=30 per search",
+        "      KnnSearch: column=auto, metric=l2, k=30, queries=1 (dims=4), flat",
+        '        FullTextSearch: query=match("shoes"), columns=auto, k=30, BM25',
+        "          Scan: table='items', deleted rows excluded, withRowId=true",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("analyzePlan() runs the query and adds what it did", async () => {

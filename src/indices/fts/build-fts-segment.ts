@@ -11,15 +11,16 @@ import type { Tokenizer } from "./tokenizer.js";
  * With `skipDeleted`, rows deleted as of the snapshot are left out (a stored
  * index: they can never come back); without, every row is indexed and a
  * query's live mask hides the deleted ones (a cached per-fragment segment
- * that serves every version of the fragment).
+ * that serves every version of the fragment). With `builder`, the documents
+ * are added to it (which may already hold documents of lower row ids).
  */
 export async function buildFtsSegment(
   fragments: readonly FragmentSnapshot[],
   column: string,
   tokenizer: Tokenizer,
-  options: { skipDeleted: boolean },
+  options: { skipDeleted: boolean; builder?: FtsSegmentBuilder },
 ): Promise<FtsSegment> {
-  const builder = new FtsSegmentBuilder(tokenizer.params.withPosition);
+  const builder = options.builder ?? new FtsSegmentBuilder(tokenizer.params.withPosition);
   for (const fragment of [...fragments].sort((a, b) => a.id - b.id)) {
     const batch = await fragment.load();
     const deleted = options.skipDeleted ? await fragment.deletionMask() : null;

@@ -28,6 +28,43 @@ export class FtsSegmentBuilder {
   }
 
   /**
+   * A builder holding the live documents of an existing segment (renumbered,
+   * postings copied without re-tokenizing), to which documents with higher row
+   * ids can then be added: how `optimize()` brings an index up to date.
+   */
+  static fromSegment(segment: FtsSegment, live: Uint8Array | null): FtsSegmentBuilder {
+    const builder = new FtsSegmentBuilder(segment.hasPositions);
+    const d = segment.data;
+    const renumbered = new Int32Array(d.docFragment.length).fill(-1);
+    for (let doc = 0; doc < d.docFragment.length; doc++) {
+      if (live !== null && live[doc] !== 1) continue;
+      renumbered[doc] = builder.#fragments.length;
+      builder.#fragments.push(d.docFragment[doc]!);
+      builder.#offsets.push(d.docOffset[doc]!);
+      builder.#lengths.push(d.docLength[doc]!);
+      builder.#lastKey = d.docFragment[doc]! * 4294967296 + d.docOffset[doc]!;
+    }
+    d.terms.forEach((term, t) => {
+      let entry: TermPostings | undefined;
+      for (let p = d.termStart[t]!; p < d.termStart[t + 1]!; p++) {
+        const doc = renumbered[d.postingDoc[p]!]!;
+        if (doc < 0) continue;
+        entry ??= { docs: [], freqs: [], positions: d.positions ? [] : null };
+        entry.docs.push(doc);
+        entry.freqs.push(d.postingFreq[p]!);
+        if (entry.positions) for (let q = d.positionStart![p]!; q < d.positionStart![p + 1]!; q++) entry.positions.push(d.positions![q]!);
+      }
+      if (entry) builder.#terms.set(term, entry);
+    });
+    return builder;
+  }
+
+  /** The row id (fragment · 2^32 + offset) of the last document added, or -1. */
+  get lastRowKey(): number {
+    return this.#lastKey;
+  }
+
+  /**
    * Adds one row's tokens. Rows must come in ascending row-id order (fragment
    * id, then offset), which keeps every postings list sorted.
    */

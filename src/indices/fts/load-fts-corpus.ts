@@ -13,8 +13,13 @@ import { createTokenizer } from "./tokenizer.js";
  * (decoded once per connection) with its deleted and vanished rows masked out,
  * plus a segment for each fragment the index does not cover — tokenized when
  * first searched and cached by the fragment's file, so later queries reuse it.
+ * With `indexedOnly` (a query's `fastSearch()`), uncovered fragments are left out.
  */
-export async function loadFtsCorpus(snapshot: TableSnapshot, entry: IndexEntry): Promise<FtsCorpus> {
+export async function loadFtsCorpus(
+  snapshot: TableSnapshot,
+  entry: IndexEntry,
+  options: { indexedOnly?: boolean } = {},
+): Promise<FtsCorpus> {
   const params = decodeFtsParams(entry.parameters);
   const tokenizer = createTokenizer(params);
   const stored = await snapshot.cached(`_indices/${entry.uuid}#fts`, async () => {
@@ -27,7 +32,7 @@ export async function loadFtsCorpus(snapshot: TableSnapshot, entry: IndexEntry):
   const views: SegmentView[] = [{ segment: stored, live: await storedLiveMask(stored, byId) }];
 
   const paramsKey = JSON.stringify(encodeFtsParams(params));
-  for (const fragment of snapshot.fragments) {
+  for (const fragment of options.indexedOnly ? [] : snapshot.fragments) {
     if (covered.has(fragment.id) || fragment.physicalRows - fragment.deletedRows <= 0) continue;
     const segment = await snapshot.cached(`${fragment.file}#fts:${entry.column}:${paramsKey}`, async () => {
       const built = await buildFtsSegment([fragment], entry.column, tokenizer, { skipDeleted: false });

@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { InvalidArgumentError, formatList } from "../../errors.js";
 import { buildFtsSegment } from "../../indices/fts/build-fts-segment.js";
 import { type FtsParams, encodeFtsParams } from "../../indices/fts/fts-options.js";
+import { FtsSegmentBuilder } from "../../indices/fts/fts-segment-builder.js";
 import { encodeFtsSegment } from "../../indices/fts/fts-segment-codec.js";
+import { loadFtsCorpus } from "../../indices/fts/load-fts-corpus.js";
 import { createTokenizer } from "../../indices/fts/tokenizer.js";
 import type { IndexEntry, Manifest } from "../../storage/manifest.js";
 import type { TableSnapshot } from "../../storage/table-snapshot.js";
@@ -19,14 +21,36 @@ export interface FtsIndexRequest {
  * Builds a full-text index over every live row of `snapshot` and writes its
  * files under `_indices/<uuid>/`. The files belong to no version until a
  * manifest lists the returned entry; on failure they are removed.
+ *
+ * With `previous` (an index of the same column and parameters in this
+ * snapshot), its postings are copied for the rows it holds that are still
+ * live, and only the fragments it does not cover are tokenized — unless one
+ * of those has a lower id than a row it keeps (possible only after unusual
+ * histories), in which case everything is tokenized again.
  */
-export async function writeFtsIndex(storage: TableStorage, snapshot: TableSnapshot, request: FtsIndexRequest): Promise<IndexEntry> {
+export async function writeFtsIndex(
+  storage: TableStorage,
+  snapshot: TableSnapshot,
+  request: FtsIndexRequest,
+  previous?: IndexEntry,
+): Promise<IndexEntry> {
   const uuid = randomUUID();
   const folder = `_indices/${uuid}`;
   try {
     const tokenizer = createTokenizer(request.params);
-    const fragments = snapshot.fragments.filter((f) => f.physicalRows - f.deletedRows > 0);
-    const segment = await buildFtsSegment(fragments, request.column, tokenizer, { skipDeleted: true });
+    let fragments = snapshot.fragments.filter((f) => f.physicalRows - f.deletedRows > 0);
+    let builder: FtsSegmentBuilder | undefined;
+    if (previous) {
+      const stored = (await loadFtsCorpus(snapshot, previous, { indexedOnly: true })).views[0]!;
+      const covered = new Set(previous.fragmentIds);
+      const added = fragments.filter((f) => !covered.has(f.id));
+      const merged = FtsSegmentBuilder.fromSegment(stored.segment, stored.live);
+      if (added.every((f) => f.id * 4294967296 > merged.lastRowKey)) {
+        builder = merged;
+        fragments = added;
+      }
+    }
+    const segment = await buildFtsSegment(fragments, request.column, tokenizer, { skipDeleted: true, builder });
     await storage.store.makeDir(`${storage.dir}/${folder}`);
     const files: string[] = [];
     for (const [name, bytes] of encodeFtsSegment(segment)) {

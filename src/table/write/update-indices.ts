@@ -15,8 +15,9 @@ export function isIndexStale(index: IndexEntry, manifest: Manifest): boolean {
 /**
  * Brings every index up to date with the latest version (`optimize()`): an
  * index that misses fragments (rows added, or fragments rewritten by
- * compaction) or still holds fragments that are gone is rebuilt from the
- * version's rows, and all rebuilt indexes are committed together. An index
+ * compaction) or still holds fragments that are gone is rewritten — keeping the
+ * postings of its live rows and tokenizing only the fragments it missed — and
+ * all rewritten indexes are committed together. An index
  * replaced or dropped by someone else meanwhile is left as that writer left it.
  * Returns undefined when nothing was stale.
  */
@@ -28,7 +29,8 @@ export async function updateIndices(storage: TableStorage): Promise<Manifest | u
   const rebuilt = new Map<string, IndexEntry>();
   try {
     for (const index of stale) {
-      const entry = await writeFtsIndex(storage, snapshot, { column: index.column, name: index.name, params: decodeFtsParams(index.parameters) });
+      const request = { column: index.column, name: index.name, params: decodeFtsParams(index.parameters) };
+      const entry = await writeFtsIndex(storage, snapshot, request, index);
       rebuilt.set(index.uuid, entry);
     }
     const manifest = await storage.commit(async (latest) => {

@@ -1,8 +1,9 @@
 // Text queries: Table.search(text) embeds the text with the function bound to
 // the searched vector column when the query runs; vectors are searched as
-// before; a table without embedding functions cannot search text yet.
+// before; on a table without embedding functions a text query is a full-text
+// search (test/integration/full-text-search.test.ts covers it in depth).
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError, NotSupportedError, connect, type Table } from "../../../src/index.js";
+import { IndexNotFoundError, InvalidArgumentError, NotSupportedError, connect, type Table } from "../../../src/index.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { fakeVector, makeFake } from "../../helpers/fake-embedding-function.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
@@ -87,15 +88,15 @@ describe("Table.search() with text", () => {
     expect(probe.texts).toEqual(["plum cake"]);
   });
 
-  it('fails clearly for "fts" and "hybrid", which need full-text search', async () => {
+  it('fails clearly for "fts" and "hybrid" when the table has no full-text index, when the query runs', async () => {
     const { table } = await embeddedTable();
     for (const type of ["fts", "hybrid"]) {
       await expectQuiverError(
-        () => table.search("apple", type),
-        NotSupportedError,
-        "NOT_SUPPORTED",
-        "full-text search is not available",
-        `"${type}"`,
+        table.search("apple", type).toArray(),
+        IndexNotFoundError,
+        "INDEX_NOT_FOUND",
+        "INVERTED index",
+        'createIndex("text", {config: Index.fts()})',
       );
     }
   });
@@ -127,15 +128,15 @@ describe("Table.search() with a vector", () => {
 });
 
 describe("Table.search() with text on a table without embedding functions", () => {
-  it("fails when the query runs with NotSupportedError: full-text search is not available yet, add an embedding function", async () => {
+  it("is a full-text search, and without a full-text index fails when the query runs, naming both things to add", async () => {
     const table = await plainTable();
     const query = table.search("no functions"); // a full-text search in LanceDB; building it does not fail
     await expectQuiverError(
       query.toArray(),
-      NotSupportedError,
-      "NOT_SUPPORTED",
-      "the table has no embedding function, so a text query is a full-text search",
-      "full-text search is not available in this version of Quiver yet",
+      IndexNotFoundError,
+      "INDEX_NOT_FOUND",
+      "neither an embedding function nor a full-text index",
+      'createIndex("text", {config: Index.fts()})',
       "embeddingFunction",
     );
   });
