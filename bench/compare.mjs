@@ -2,9 +2,10 @@
  * `npm run bench`: the same workloads against quiverdb and @lancedb/lancedb in
  * one process run, reported as ratios (see README.md in this folder).
  *
- * usage: node --expose-gc bench/compare.mjs [--quick] [--only ingest,search,cold,embedding]
+ * usage: node --expose-gc bench/compare.mjs [--quick] [--only ingest,search,cold,embedding,fts]
  *          [--rows N] [--queries N] [--warmup N] [--runs N] [--cold-runs N]
  *          [--embed-sizes N,N] [--embed-runs N] [--embed-queries N] [--slow-batches N]
+ *          [--fts-rows N] [--fts-queries N]
  *          [--sides quiverdb,lancedb] [--seed N] [--keep]
  */
 
@@ -21,6 +22,7 @@ import { SIDE_NAMES, loadSide } from "./lib/sides.mjs";
 import { mean, median, summarize } from "./lib/stats.mjs";
 import { runColdOpen } from "./workloads/cold-open.mjs";
 import { formatTargets, runEmbedding, summarizeEmbedding } from "./workloads/embedding.mjs";
+import { runFts, stripFts, summarizeFts } from "./workloads/fts.mjs";
 import { runIngest } from "./workloads/ingest.mjs";
 import { runSearch, searchScenarios } from "./workloads/search.mjs";
 
@@ -30,10 +32,10 @@ const SPREAD = 0.5;
 const BATCHES = 10;
 const K = 10;
 
-const FULL = { rows: 100_000, queries: 100, warmup: 10, runs: 3, coldRuns: 5, embedSizes: [10_000, 50_000], embedRuns: 3, embedQueries: 200, slowBatches: 64 };
-const QUICK = { rows: 10_000, queries: 20, warmup: 3, runs: 3, coldRuns: 3, embedSizes: [10_000], embedRuns: 2, embedQueries: 50, slowBatches: 16 };
+const FULL = { rows: 100_000, queries: 100, warmup: 10, runs: 3, coldRuns: 5, embedSizes: [10_000, 50_000], embedRuns: 3, embedQueries: 200, slowBatches: 64, ftsRows: 100_000, ftsQueries: 100 };
+const QUICK = { rows: 10_000, queries: 20, warmup: 3, runs: 3, coldRuns: 3, embedSizes: [10_000], embedRuns: 2, embedQueries: 50, slowBatches: 16, ftsRows: 10_000, ftsQueries: 20 };
 /** The workloads, in the order they run. search and cold open read the table ingest leaves. */
-const WORKLOADS = ["ingest", "search", "cold", "embedding"];
+const WORKLOADS = ["ingest", "search", "cold", "embedding", "fts"];
 /** Rows of the table the query-time embedding part searches, and its untimed warm-up queries. */
 const EMBED_QUERY_ROWS = 10_000;
 const EMBED_QUERY_WARMUP = 20;
@@ -54,6 +56,8 @@ function readOptions() {
       "embed-runs": { type: "string" },
       "embed-queries": { type: "string" },
       "slow-batches": { type: "string" },
+      "fts-rows": { type: "string" },
+      "fts-queries": { type: "string" },
       sides: { type: "string", default: SIDE_NAMES.join(",") },
       seed: { type: "string", default: "20240601" },
       keep: { type: "boolean", default: false },
@@ -62,9 +66,10 @@ function readOptions() {
   });
   if (values.help) {
     process.stdout.write(
-      "usage: npm run bench -- [--quick] [--only ingest,search,cold,embedding]\n" +
+      "usage: npm run bench -- [--quick] [--only ingest,search,cold,embedding,fts]\n" +
         "                       [--rows N] [--queries N] [--warmup N] [--runs N] [--cold-runs N]\n" +
         "                       [--embed-sizes N,N] [--embed-runs N] [--embed-queries N] [--slow-batches N]\n" +
+        "                       [--fts-rows N] [--fts-queries N]\n" +
         "                       [--sides quiverdb,lancedb] [--seed N] [--keep]\n",
     );
     process.exit(0);
@@ -94,7 +99,7 @@ function readOptions() {
     if (!SIDE_NAMES.includes(side)) throw new Error(`--sides: unknown side "${side}"; expected ${SIDE_NAMES.join(", ")}`);
   }
   return {
-    preset: `${values.quick ? "quick" : "full"}${["rows", "queries", "warmup", "runs", "cold-runs", "embed-sizes", "embed-runs", "embed-queries", "slow-batches"].some((name) => values[name] !== undefined) ? " with overrides" : ""}`,
+    preset: `${values.quick ? "quick" : "full"}${["rows", "queries", "warmup", "runs", "cold-runs", "embed-sizes", "embed-runs", "embed-queries", "slow-batches", "fts-rows", "fts-queries"].some((name) => values[name] !== undefined) ? " with overrides" : ""}`,
     only: WORKLOADS.filter((name) => only.includes(name)),
     rows: count("rows", base.rows, BATCHES),
     queries: count("queries", base.queries, 1),
@@ -105,6 +110,8 @@ function readOptions() {
     embedRuns: count("embed-runs", base.embedRuns, 1),
     embedQueries: count("embed-queries", base.embedQueries, 1),
     slowBatches: count("slow-batches", base.slowBatches, 1),
+    ftsRows: count("fts-rows", base.ftsRows, K),
+    ftsQueries: count("fts-queries", base.ftsQueries, 1),
     sides: SIDE_NAMES.filter((name) => sides.includes(name)),
     seed: count("seed", 0, 0),
     keep: values.keep,
@@ -251,6 +258,20 @@ async function main() {
       report.embedding = embedding;
     }
 
+    if (selected.has("fts")) {
+      log("fts");
+      const fts = await runFts({
+        sides,
+        config: { rows: options.ftsRows, queries: options.ftsQueries, warmup: options.warmup, seed: options.seed, dims: DIMS, clusters: CLUSTERS, spread: SPREAD, keep: options.keep },
+        workDir,
+        log,
+      });
+      const summary = summarizeFts(fts, options.sides);
+      metrics.push(...summary.metrics);
+      notes.push(...summary.notes);
+      report.fts = stripFts(fts);
+    }
+
     const finishedAt = new Date();
     env.loadAverageAtEnd = os.loadavg().map((l) => +l.toFixed(2));
     const lines = [
@@ -301,6 +322,9 @@ function describeRun(options, batches) {
       `embedding: ${options.embedSizes.map((n) => n.toLocaleString("en-US")).join(" and ")} texts, ${options.embedRuns} runs, ` +
         `slow API ${options.slowBatches} batches, ${options.embedQueries} text queries on ${EMBED_QUERY_ROWS.toLocaleString("en-US")} rows`,
     );
+  }
+  if (selected.has("fts")) {
+    parts.push(`fts: ${options.ftsRows.toLocaleString("en-US")} texts, k=${K}, ${options.ftsQueries} queries (${options.warmup} warm-up)`);
   }
   return `${parts.join("; ")} (${options.only.join(", ")}; ${options.preset})`;
 }

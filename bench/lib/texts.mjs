@@ -27,12 +27,18 @@ function makeVocabulary(seed) {
   return [...words];
 }
 
+/** The shared vocabulary, most frequent word first (word rank r is drawn with probability ~ 1 / (r + 10)). */
+export function textVocabulary() {
+  return makeVocabulary(7);
+}
+
 /**
- * `count` distinct texts. Sets made with different seeds share the vocabulary
- * (its seed is fixed), so query texts use the same words as the rows.
- * @param {{ count: number, seed: number, exclude?: Set<string> }} options exclude: texts not to produce
+ * `count` distinct texts of minWords..maxWords words (default 6..14). Sets made
+ * with different seeds share the vocabulary (its seed is fixed), so query texts
+ * use the same words as the rows.
+ * @param {{ count: number, seed: number, exclude?: Set<string>, minWords?: number, maxWords?: number }} options exclude: texts not to produce
  */
-export function createTexts({ count, seed, exclude }) {
+export function createTexts({ count, seed, exclude, minWords = 6, maxWords = 14 }) {
   const vocabulary = makeVocabulary(7);
   const random = createRandom(seed);
   // Zipf-like: word rank r drawn with probability ~ 1 / (r + 10).
@@ -54,7 +60,7 @@ export function createTexts({ count, seed, exclude }) {
   const texts = [];
   const seen = new Set();
   while (texts.length < count) {
-    const length = 6 + random.integer(9);
+    const length = minWords + random.integer(maxWords - minWords + 1);
     const words = new Array(length);
     for (let w = 0; w < length; w++) words[w] = pick();
     const text = words.join(" ");
