@@ -1,16 +1,15 @@
 import { Field, Schema, Struct, Table as ArrowTable } from "apache-arrow";
 import { concatBatches } from "../arrow/concat-batches.js";
-import { adoptField, adoptSchema, isArrowField, isArrowSchema, type IngestData } from "../arrow/index.js";
+import type { IngestData } from "../arrow/index.js";
 import type { PersistentEmbeddingCache } from "../embedding/persistent-embedding-cache.js";
 import {
-  ColumnNotFoundError,
   ConnectionClosedError,
   InvalidArgumentError,
   NotSupportedError,
   ReadOnlyVersionError,
   VersionNotFoundError,
 } from "../errors.js";
-import { checkColumns, evaluateExpression, parseExpression, parseFilter, type FilterExpr } from "../filter/index.js";
+import { checkColumns, parseExpression, parseFilter, type FilterExpr } from "../filter/index.js";
 import { emptyBatch } from "../exec/project.js";
 import { type FullTextQuery, instanceOfFullTextQuery } from "../query/full-text-query.js";
 import { Query } from "../query/query.js";
@@ -46,7 +45,9 @@ import type {
   UpdateResult,
   Version,
 } from "./table-types.js";
+import { requireColumn } from "./require-column.js";
 import { appendRows } from "./write/append-rows.js";
+import { addColumns, alterColumns, dropColumns } from "./write/column-changes.js";
 import { cleanupVersions } from "./write/cleanup-versions.js";
 import { compactFragments, TARGET_ROWS_PER_FRAGMENT } from "./write/compact-fragments.js";
 import { createFtsIndex } from "./write/create-index.js";
@@ -54,8 +55,6 @@ import { updateIndices } from "./write/update-indices.js";
 import { deleteRows } from "./write/delete-rows.js";
 import { matchRows } from "./write/match-rows.js";
 import { mergeRows } from "./write/merge-rows.js";
-import { rewriteFragments } from "./write/rewrite-fragments.js";
-import { appendComputedColumns, reshapeBatch, resolveNewType } from "./write/schema-changes.js";
 import { literalUpdater, sqlUpdater } from "./write/update-values.js";
 import { updateRows } from "./write/update-rows.js";
 
@@ -302,145 +301,17 @@ export class LocalTable extends Table {
 
   async addColumns(newColumnTransforms: NewColumns): Promise<AddColumnsResult> {
     this.checkWritable("add columns to");
-    const base = await this.storage.readLatest();
-    const computed = new Map<string, FilterExpr | null>();
-    const explicitFields = new Map<string, Field>();
-    for (const item of normalizeNewColumns(this.name, newColumnTransforms)) {
-      const name = item instanceof Field ? item.name : item.name;
-      if (typeof name !== "string" || name === "") {
-        throw new InvalidArgumentError(`addColumns on table '${this.name}': every new column needs a non-empty name.`, "name");
-      }
-      if (base.schema.fields.some((f) => f.name === name) || computed.has(name)) {
-        throw new InvalidArgumentError(
-          `addColumns on table '${this.name}': column '${name}' already exists; choose another name or drop it first.`,
-          "name",
-        );
-      }
-      if (item instanceof Field) {
-        if (!item.nullable) {
-          throw new InvalidArgumentError(
-            `addColumns on table '${this.name}': new column '${name}' must be nullable, because existing rows get null in it.`,
-            "name",
-          );
-        }
-        computed.set(name, null);
-        explicitFields.set(name, item);
-      } else {
-        if (typeof item.valueSql !== "string" || item.valueSql.trim() === "") {
-          throw new InvalidArgumentError(
-            `addColumns on table '${this.name}': column '${name}' needs valueSql, an SQL expression such as "price * 2".`,
-            "valueSql",
-          );
-        }
-        const expr = parseExpression(item.valueSql);
-        checkColumns(expr, base.schema, { table: this.name, where: "addColumns" });
-        computed.set(name, expr);
-      }
-    }
-    const manifest = await rewriteFragments(
-      this.storage,
-      (latest) => {
-        const probe = emptyBatch(latest.schema);
-        const added = [...computed].map(([name, expr]) => {
-          if (!expr) return explicitFields.get(name)!;
-          return new Field(name, evaluateExpression(expr, probe).type, true);
-        });
-        return new Schema([...latest.schema.fields, ...added], latest.schema.metadata);
-      },
-      (batch, schema) => appendComputedColumns(batch, schema, computed, this.name),
-      { operation: "addColumns", columns: [...computed.keys()].join(",") },
-    );
-    return { version: manifest.version };
+    return { version: (await addColumns(this.storage, newColumnTransforms)).version };
   }
 
   async alterColumns(columnAlterations: ColumnAlteration[]): Promise<AlterColumnsResult> {
     this.checkWritable("alter columns of");
-    if (!Array.isArray(columnAlterations) || columnAlterations.length === 0) {
-      throw new InvalidArgumentError(`alterColumns on table '${this.name}' takes a non-empty list of {path, rename?, dataType?, nullable?}.`, "columnAlterations");
-    }
-    const base = await this.storage.readLatest();
-    const byPath = new Map<string, ColumnAlteration>();
-    for (const alteration of columnAlterations) {
-      if (alteration.path?.includes(".")) {
-        throw new NotSupportedError(`alterColumns on table '${this.name}': nested column '${alteration.path}' cannot be altered yet; alter top-level columns.`);
-      }
-      const field = this.requireColumn(base.schema, alteration.path, "alterColumns");
-      if (alteration.nullable === false && field.nullable) {
-        throw new InvalidArgumentError(
-          `alterColumns on table '${this.name}': column '${field.name}' is nullable and cannot be made non-nullable.`,
-          "nullable",
-        );
-      }
-      if (alteration.dataType !== undefined) resolveNewType(this.name, field, alteration.dataType);
-      byPath.set(alteration.path, alteration);
-    }
-    const plan = (schema: Schema) => {
-      const fields = schema.fields.map((field) => {
-        const alteration = byPath.get(field.name);
-        if (!alteration) return field;
-        const type = alteration.dataType === undefined ? field.type : resolveNewType(this.name, field, alteration.dataType);
-        return new Field(alteration.rename ?? field.name, type, alteration.nullable ?? field.nullable, field.metadata);
-      });
-      const names = fields.map((f) => f.name);
-      const clash = names.find((n, i) => names.indexOf(n) !== i);
-      if (clash !== undefined) {
-        throw new InvalidArgumentError(
-          `alterColumns on table '${this.name}': renaming would give two columns the name '${clash}'; choose another name.`,
-          "rename",
-        );
-      }
-      return { schema: new Schema(fields, schema.metadata), oldNames: schema.fields.map((f) => f.name) };
-    };
-    plan(base.schema);
-    const manifest = await rewriteFragments(
-      this.storage,
-      (latest) => plan(latest.schema).schema,
-      (batch, schema) => reshapeBatch(batch, schema, plan(batch.schema).oldNames, this.name),
-      { operation: "alterColumns", columns: [...byPath.keys()].join(",") },
-      // An index follows its column through a rename.
-      (latest) => latest.indices.map((index) => {
-        const rename = byPath.get(index.column)?.rename;
-        return rename === undefined ? index : Object.freeze({ ...index, column: rename });
-      }),
-    );
-    return { version: manifest.version };
+    return { version: (await alterColumns(this.storage, columnAlterations)).version };
   }
 
   async dropColumns(columnNames: string[]): Promise<DropColumnsResult> {
     this.checkWritable("drop columns of");
-    if (!Array.isArray(columnNames) || columnNames.length === 0) {
-      throw new InvalidArgumentError(`dropColumns on table '${this.name}' takes a non-empty list of column names.`, "columnNames");
-    }
-    const check = (schema: Schema) => {
-      for (const name of columnNames) {
-        if (typeof name === "string" && name.includes(".")) {
-          throw new NotSupportedError(`dropColumns on table '${this.name}': nested column '${name}' cannot be dropped yet.`);
-        }
-        this.requireColumn(schema, name, "dropColumns");
-      }
-      const remaining = schema.fields.filter((f) => !columnNames.includes(f.name));
-      if (remaining.length === 0) {
-        throw new InvalidArgumentError(
-          `dropColumns on table '${this.name}': dropping ${columnNames.join(", ")} would leave no columns; drop the table instead.`,
-          "columnNames",
-        );
-      }
-      return new Schema(remaining, schema.metadata);
-    };
-    check(await this.schema());
-    // Files keep the dropped columns; readers take columns by name, so no data is rewritten.
-    const manifest = await this.storage.commit(async (latest) => {
-      const base = this.storage.requireBase(latest);
-      return {
-        draft: {
-          schema: check(base.schema),
-          fragments: base.fragments,
-          nextFragmentId: base.nextFragmentId,
-          metadata: { operation: "dropColumns", columns: columnNames.join(",") },
-        },
-      };
-    });
-    return { version: manifest.version };
+    return { version: (await dropColumns(this.storage, columnNames)).version };
   }
 
   async checkout(version: number | string): Promise<void> {
@@ -663,9 +534,7 @@ export class LocalTable extends Table {
   }
 
   private requireColumn(schema: Schema, name: string, where: string): Field {
-    const field = schema.fields.find((f) => f.name === name);
-    if (!field) throw new ColumnNotFoundError(String(name), schema.fields.map((f) => f.name), this.name, where);
-    return field;
+    return requireColumn(schema, name, this.name, where);
   }
 }
 
@@ -704,14 +573,3 @@ function splitUpdateArguments(
   return { valuesSql: toMap<string>(optsOrUpdates, "updates"), where: options?.where };
 }
 
-function normalizeNewColumns(table: string, input: NewColumns): (Field | { name: string; valueSql: string })[] {
-  if (isArrowSchema(input)) return adoptSchema(input).fields;
-  if (isArrowField(input)) return [adoptField(input)];
-  if (Array.isArray(input) && input.length > 0) {
-    return input.map((item) => (isArrowField(item) ? adoptField(item) : (item as { name: string; valueSql: string })));
-  }
-  throw new InvalidArgumentError(
-    `addColumns on table '${table}' takes [{name, valueSql}], an Arrow Field, Field[] or Schema; got ${JSON.stringify(input)}.`,
-    "newColumnTransforms",
-  );
-}
