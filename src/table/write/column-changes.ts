@@ -15,8 +15,8 @@ import { appendComputedColumns, reshapeBatch, resolveNewType } from "./schema-ch
 
 /** Adds columns computed by SQL (or all-null columns from fields), rewriting every fragment in one commit. */
 export async function addColumns(storage: TableStorage, newColumnTransforms: NewColumns): Promise<Manifest> {
-const table = storage.tableName;
-      const base = await storage.readLatest();
+  const table = storage.tableName;
+  const base = await storage.readLatest();
   const computed = new Map<string, FilterExpr | null>();
   const explicitFields = new Map<string, Field>();
   for (const item of normalizeNewColumns(table, newColumnTransforms)) {
@@ -69,8 +69,8 @@ const table = storage.tableName;
 
 /** Renames, casts within a family, or makes nullable; rewrites every fragment in one commit. */
 export async function alterColumns(storage: TableStorage, columnAlterations: ColumnAlteration[]): Promise<Manifest> {
-const table = storage.tableName;
-      if (!Array.isArray(columnAlterations) || columnAlterations.length === 0) {
+  const table = storage.tableName;
+  if (!Array.isArray(columnAlterations) || columnAlterations.length === 0) {
     throw new InvalidArgumentError(`alterColumns on table '${table}' takes a non-empty list of {path, rename?, dataType?, nullable?}.`, "columnAlterations");
   }
   const base = await storage.readLatest();
@@ -123,8 +123,8 @@ const table = storage.tableName;
 
 /** Removes columns from the schema in one commit (no data is rewritten). */
 export async function dropColumns(storage: TableStorage, columnNames: string[]): Promise<Manifest> {
-const table = storage.tableName;
-      if (!Array.isArray(columnNames) || columnNames.length === 0) {
+  const table = storage.tableName;
+  if (!Array.isArray(columnNames) || columnNames.length === 0) {
     throw new InvalidArgumentError(`dropColumns on table '${table}' takes a non-empty list of column names.`, "columnNames");
   }
   const check = (schema: Schema) => {
