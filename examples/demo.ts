@@ -7,11 +7,11 @@
 // run on a machine converts the package's JSON into a binary cache (about 3 s, once).
 // `--function hashing` (or `--hashing`) uses the lexical `hashing` function for comparison:
 // it matches words and spellings, not meanings.
-import { readdir, readFile, rm } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { connect } from "quiverdb";
 import { getRegistry, type IngestProgress, type WordVectorsEmbeddingFunction } from "quiverdb/embedding";
+import { loadReadmeChunks } from "./shared/readme-corpus.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -27,50 +27,6 @@ if (functionName !== "word-vectors" && functionName !== "hashing") {
 }
 const fileLimit = args.limit === undefined ? Number.POSITIVE_INFINITY : Number(args.limit);
 
-interface Chunk {
-  id: number;
-  package: string;
-  text: string;
-}
-
-async function findReadmes(dir: string, found: string[] = [], depth = 0): Promise<string[]> {
-  if (depth > 4 || found.length >= fileLimit) return found;
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return found;
-  }
-  for (const entry of entries) {
-    if (found.length >= fileLimit) break;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory() && !entry.name.startsWith(".")) await findReadmes(path, found, depth + 1);
-    else if (entry.isFile() && /^readme\.md$/i.test(entry.name)) found.push(path);
-  }
-  return found;
-}
-
-function packageOf(path: string): string {
-  const parts = relative("node_modules", path).split(sep);
-  return parts[0]!.startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0]!;
-}
-
-/** Splits markdown into chunks of whole paragraphs, about `size` characters each. */
-function chunkText(markdown: string, size = 800): string[] {
-  const paragraphs = markdown.replace(/```[\s\S]*?```/g, " ").split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 40);
-  const chunks: string[] = [];
-  let current = "";
-  for (const p of paragraphs) {
-    if (current.length + p.length > size && current) {
-      chunks.push(current);
-      current = "";
-    }
-    current += (current ? "\n" : "") + p;
-  }
-  if (current) chunks.push(current);
-  return chunks;
-}
-
 function progressBar(done: number, total: number): string {
   const width = 30;
   const filled = Math.round((done / total) * width);
@@ -78,11 +34,7 @@ function progressBar(done: number, total: number): string {
 }
 
 const started = performance.now();
-const files = await findReadmes("node_modules");
-const chunks: Chunk[] = [];
-for (const file of files) {
-  for (const text of chunkText(await readFile(file, "utf8"))) chunks.push({ id: chunks.length, package: packageOf(file), text });
-}
+const { files, chunks } = await loadReadmeChunks("node_modules", fileLimit);
 console.log(`Found ${files.length} READMEs, ${chunks.length} chunks.`);
 
 await rm(args.db!, { recursive: true, force: true });

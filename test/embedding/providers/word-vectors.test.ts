@@ -247,6 +247,23 @@ describe("WordVectorsEmbeddingFunction", () => {
     expect(again.toJSON()).toEqual(config);
   });
 
+  it("tokenises before looking words up: case, punctuation and camelCase / snake_case / kebab-case give the same vector", async () => {
+    const { fn } = await fixtureFunction();
+    const plain = Array.from(fn.embedSync("parse command line args"));
+    for (const text of ["Parse COMMAND line, args!", "parseCommand line_args", "parse-command line.args"]) {
+      expect(Array.from(fn.embedSync(text)), text).toEqual(plain);
+    }
+    // Joined forms in the vocabulary are looked up whole.
+    expect(Array.from(fn.embedSync("E-mail"))).toEqual(Array.from(fn.embedSync("e-mail")));
+    expect(Array.from(fn.embedSync("e-mail"))).not.toEqual(Array.from(fn.embedSync("e mail")));
+  });
+
+  it("saves vectorsPath with the table only when it is set", async () => {
+    const { fn, jsonPath } = await fixtureFunction();
+    expect(fn.toJSON().vectorsPath).toBe(jsonPath);
+    expect(new WordVectorsEmbeddingFunction({}).toJSON()).not.toHaveProperty("vectorsPath");
+  });
+
   it("keeps a stored common component even when the estimate would differ", async () => {
     const stored = new Float32Array(DIMS);
     stored[3] = 1;
