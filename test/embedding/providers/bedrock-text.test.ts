@@ -1,14 +1,13 @@
 // The `bedrock-text` provider against a fake Bedrock runtime on 127.0.0.1 that
 // verifies SigV4 signatures itself (see test/fakes/bedrock-fake.ts).
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { describe, expect, it, vi } from "vitest";
 import { EmbeddingError, InvalidArgumentError, NotSupportedError, SecretInConfigError, connect } from "../../../src/index.js";
 import { getRegistry } from "../../../src/embedding/index.js";
 import { BedrockTextEmbeddingFunction } from "../../../src/embedding/providers/bedrock-text.js";
 import { startFakeBedrock, type FakeBedrock, type FakeBedrockOptions } from "../../fakes/bedrock-fake.js";
 import { fakeEmbedding } from "../../fakes/fake-server.js";
-import { filesUnder } from "../../fakes/leak-check.js";
+import { expectSecretNotInFiles } from "../../fakes/leak-check.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
 import { fakesClosedAfterEachTest } from "./provider-test-setup.js";
@@ -30,18 +29,7 @@ async function fake(extra: Partial<FakeBedrockOptions> = {}): Promise<Fake> {
 
 /** Fails when any of `secrets` is in any file under `dir` (manifests' base64 schemas decoded too). */
 async function expectSecretsNowhere(dir: string, secrets: string[]): Promise<void> {
-  const files = await filesUnder(dir);
-  expect(files.length).toBeGreaterThan(0);
-  for (const file of files) {
-    const bytes = await readFile(file);
-    const schema = file.endsWith(".manifest.json")
-      ? Buffer.from((JSON.parse(bytes.toString("utf8")) as { schema: string }).schema, "base64")
-      : Buffer.alloc(0);
-    for (const secret of secrets) {
-      expect(bytes.includes(Buffer.from(secret)), `${file} holds a secret`).toBe(false);
-      expect(schema.includes(Buffer.from(secret)), `${file} holds a secret in its schema`).toBe(false);
-    }
-  }
+  for (const secret of secrets) expect(await expectSecretNotInFiles(dir, secret)).toBeGreaterThan(0);
 }
 
 const create = (server: FakeBedrock, options: Record<string, unknown> = {}) =>

@@ -1,14 +1,13 @@
 // The `huggingface-api` provider against a fake of Hugging Face's hosted
 // feature extraction (and of a TEI server) on 127.0.0.1.
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { describe, expect, it, vi } from "vitest";
 import { EmbeddingError, connect } from "../../../src/index.js";
 import { getRegistry } from "../../../src/embedding/index.js";
 import { HuggingFaceApiEmbeddingFunction } from "../../../src/embedding/providers/huggingface-api.js";
 import { fakeEmbedding } from "../../fakes/fake-server.js";
 import { startFakeHuggingFace, type FakeHuggingFace, type FakeHuggingFaceOptions } from "../../fakes/huggingface-fake.js";
-import { filesUnder } from "../../fakes/leak-check.js";
+import { expectSecretNotInFiles } from "../../fakes/leak-check.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
 import { fakesClosedAfterEachTest } from "./provider-test-setup.js";
@@ -25,17 +24,7 @@ async function fake(extra: Partial<FakeHuggingFaceOptions> = {}): Promise<{ serv
 
 /** Fails when `secret` is in any file under `dir` (manifests' base64 schemas decoded too). */
 async function expectSecretNowhere(dir: string, secret: string): Promise<void> {
-  const needle = Buffer.from(secret);
-  const files = await filesUnder(dir);
-  expect(files.length).toBeGreaterThan(0);
-  for (const file of files) {
-    const bytes = await readFile(file);
-    expect(bytes.includes(needle), `${file} holds the secret`).toBe(false);
-    if (file.endsWith(".manifest.json")) {
-      const schema = Buffer.from((JSON.parse(bytes.toString("utf8")) as { schema: string }).schema, "base64");
-      expect(schema.includes(needle), `${file} holds the secret in its schema`).toBe(false);
-    }
-  }
+  expect(await expectSecretNotInFiles(dir, secret)).toBeGreaterThan(0);
 }
 
 const create = (server: FakeHuggingFace, options: Record<string, unknown> = {}) =>

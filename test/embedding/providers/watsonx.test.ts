@@ -1,6 +1,5 @@
 // The `watsonx` provider against a fake of IBM Cloud IAM + watsonx.ai on 127.0.0.1.
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it, vi } from "vitest";
 import { EmbeddingError, InvalidArgumentError, SecretInConfigError, connect } from "../../../src/index.js";
@@ -8,7 +7,7 @@ import { getRegistry } from "../../../src/embedding/index.js";
 import { WatsonxEmbeddingFunction } from "../../../src/embedding/providers/watsonx.js";
 import { fakeEmbedding } from "../../fakes/fake-server.js";
 import { startFakeWatsonx, type FakeWatsonx, type FakeWatsonxOptions } from "../../fakes/watsonx-fake.js";
-import { filesUnder } from "../../fakes/leak-check.js";
+import { expectSecretNotInFiles } from "../../fakes/leak-check.js";
 import { expectQuiverError } from "../../helpers/expect-error.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
 import { fakesClosedAfterEachTest } from "./provider-test-setup.js";
@@ -26,17 +25,7 @@ async function fake(extra: Partial<FakeWatsonxOptions> = {}): Promise<{ server: 
 
 /** Fails when `secret` is in any file under `dir` (manifests' base64 schemas decoded too). */
 async function expectSecretNowhere(dir: string, secret: string): Promise<void> {
-  const needle = Buffer.from(secret);
-  const files = await filesUnder(dir);
-  expect(files.length).toBeGreaterThan(0);
-  for (const file of files) {
-    const bytes = await readFile(file);
-    expect(bytes.includes(needle), `${file} holds the secret`).toBe(false);
-    if (file.endsWith(".manifest.json")) {
-      const schema = Buffer.from((JSON.parse(bytes.toString("utf8")) as { schema: string }).schema, "base64");
-      expect(schema.includes(needle), `${file} holds the secret in its schema`).toBe(false);
-    }
-  }
+  expect(await expectSecretNotInFiles(dir, secret)).toBeGreaterThan(0);
 }
 
 const create = (server: FakeWatsonx, options: Record<string, unknown> = {}) =>
