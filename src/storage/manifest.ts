@@ -1,5 +1,6 @@
 import { Schema, Table, tableFromIPC, tableToIPC } from "apache-arrow";
 import type { VectorRange } from "./fragment-file.js";
+import type { IndexKind } from "../indices/index-config.js";
 
 /**
  * A manifest describes one committed version of a table completely: schema,
@@ -30,8 +31,8 @@ export interface IndexEntry {
   readonly uuid: string;
   /** Unique within the table; LanceDB's default is `<column>_idx`. */
   readonly name: string;
-  /** The kind of index: "fts" (full-text, BM25). */
-  readonly kind: "fts";
+  /** The kind of index, LanceDB's name for it: "fts" (full-text, BM25), "hnswSq", "btree", ... */
+  readonly kind: IndexKind;
   /** The indexed column. */
   readonly column: string;
   /** The kind's parameters as stored (for "fts", LanceDB's snake_case tokenizer options). */

@@ -15,7 +15,6 @@ import { type FullTextQuery, instanceOfFullTextQuery } from "../query/full-text-
 import { Query } from "../query/query.js";
 import type { VectorQuery } from "../query/vector-query.js";
 import { Index, type IndexOptions } from "../indices/index-config.js";
-import { isTextType } from "../indices/fts/text-column.js";
 import { countLiveRows, type IndexEntry, type Manifest } from "../storage/manifest.js";
 import type { TableSnapshot } from "../storage/table-snapshot.js";
 import type { TableStorage } from "../storage/table-storage.js";
@@ -50,7 +49,8 @@ import { appendRows } from "./write/append-rows.js";
 import { addColumns, alterColumns, dropColumns } from "./write/column-changes.js";
 import { cleanupVersions } from "./write/cleanup-versions.js";
 import { compactFragments, TARGET_ROWS_PER_FRAGMENT } from "./write/compact-fragments.js";
-import { createFtsIndex } from "./write/create-index.js";
+import { createIndex } from "./write/create-index.js";
+import { builderFor, defaultIndexFor, indexRefusal } from "./write/index-builders.js";
 import { updateIndices } from "./write/update-indices.js";
 import { deleteRows } from "./write/delete-rows.js";
 import { matchRows } from "./write/match-rows.js";
@@ -425,23 +425,10 @@ export class LocalTable extends Table {
         "config",
       );
     }
-    const spec = config === undefined ? undefined : Index.specOf(config);
-    if (spec?.kind !== "fts") {
-      const hint = isTextType(field.type)
-        ? ` For keyword search on the text column '${column}', build a full-text index: createIndex("${column}", {config: Index.fts()}).`
-        : "";
-      throw new NotSupportedError(
-        `createIndex("${column}") on table '${this.name}': ${spec ? `${spec.kind} indexes are` : "vector and scalar indexes are"} not built yet in this version of Quiver. ` +
-          `Searches and filters are exact without them; vector search stays fast up to a few hundred thousand rows.${hint}`,
-      );
-    }
-    if (!isTextType(field.type)) {
-      throw new InvalidArgumentError(
-        `createIndex("${column}", {config: Index.fts()}) on table '${this.name}': a full-text index needs a string column, and '${column}' holds ${String(field.type)}. ` +
-          `Index a Utf8 or LargeUtf8 column.`,
-        "column",
-      );
-    }
+    const spec = config === undefined ? defaultIndexFor(field) : Index.specOf(config);
+    if (spec === undefined) throw indexRefusal(this.name, field);
+    const builder = builderFor(this.name, field, spec.kind);
+    builder.check(this.name, field, spec);
     const name = options.name ?? `${column}_idx`;
     if (typeof name !== "string" || name.trim() === "") {
       throw new InvalidArgumentError(`createIndex("${column}") on table '${this.name}': name must be a non-empty string, got ${JSON.stringify(name)}.`, "name");
@@ -450,7 +437,7 @@ export class LocalTable extends Table {
     if (typeof replace !== "boolean") {
       throw new InvalidArgumentError(`createIndex("${column}") on table '${this.name}': replace must be true or false, got ${JSON.stringify(replace)}.`, "replace");
     }
-    await createFtsIndex(this.storage, { column, name, params: spec.params }, replace);
+    await createIndex(this.storage, builder, { column, name, spec }, replace);
   }
 
   async listIndices(): Promise<IndexConfig[]> {

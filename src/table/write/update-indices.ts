@@ -1,7 +1,6 @@
-import { decodeFtsParams } from "../../indices/fts/fts-options.js";
 import type { IndexEntry, Manifest } from "../../storage/manifest.js";
 import type { TableStorage } from "../../storage/table-storage.js";
-import { writeFtsIndex } from "./create-index.js";
+import { builderOfEntry } from "./index-builders.js";
 
 /** True when an index misses rows of `manifest` or holds rows of fragments that are gone. */
 export function isIndexStale(index: IndexEntry, manifest: Manifest): boolean {
@@ -15,8 +14,8 @@ export function isIndexStale(index: IndexEntry, manifest: Manifest): boolean {
 /**
  * Brings every index up to date with the latest version (`optimize()`): an
  * index that misses fragments (rows added, or fragments rewritten by
- * compaction) or still holds fragments that are gone is rewritten — keeping the
- * postings of its live rows and tokenizing only the fragments it missed — and
+ * compaction) or still holds fragments that are gone is rewritten — its builder
+ * reuses what it can of the old index (see each builder) — and
  * all rewritten indexes are committed together. An index
  * replaced or dropped by someone else meanwhile is left as that writer left it.
  * Returns undefined when nothing was stale.
@@ -29,8 +28,8 @@ export async function updateIndices(storage: TableStorage): Promise<Manifest | u
   const rebuilt = new Map<string, IndexEntry>();
   try {
     for (const index of stale) {
-      const request = { column: index.column, name: index.name, params: decodeFtsParams(index.parameters) };
-      const entry = await writeFtsIndex(storage, snapshot, request, index);
+      const builder = builderOfEntry(storage.tableName, index);
+      const entry = await builder.write(storage, snapshot, builder.requestOf(index), index);
       rebuilt.set(index.uuid, entry);
     }
     const manifest = await storage.commit(async (latest) => {
