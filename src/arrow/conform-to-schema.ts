@@ -41,18 +41,10 @@ import {
   vectorValueTooLarge,
   vectorWidthMismatch,
   type IngestContext,
+  type IngestScope,
 } from "./ingest-errors.js";
 import { buildColumnFromValues, float16BitsToFloat64, float64ToFloat16Bits } from "./rows-to-table.js";
 
-/** Where a column being conformed sits, for messages. */
-interface Scope {
-  readonly ctx: IngestContext;
-  readonly path: readonly string[];
-  /** Row (0-based, over all batches of the data passed) that slot `i` belongs to. */
-  readonly rowOf: (i: number) => number;
-  /** True when slot `i` sits under a null parent, so its value is never read. */
-  readonly isDead?: ((i: number) => boolean) | undefined;
-}
 
 type NumberArray = { readonly length: number; [index: number]: number };
 type BigIntArray = { readonly length: number; [index: number]: bigint };
@@ -61,12 +53,12 @@ function emptyBitmap(length: number): Uint8Array {
   return new Uint8Array(((length + 63) & ~63) >> 3);
 }
 
-function isLive(scope: Scope, i: number): boolean {
+function isLive(scope: IngestScope, i: number): boolean {
   return !scope.isDead?.(i);
 }
 
 /** The first slot that is null and read (not under a null parent), or -1. */
-function firstLiveNull(data: Data, scope: Scope): number {
+function firstLiveNull(data: Data, scope: IngestScope): number {
   // A Null-typed array has no bitmap, and apache-arrow reports its slots as valid.
   const allNull = DataType.isNull(data.type);
   if (data.nullCount === 0 && !allNull) return -1;
@@ -119,7 +111,7 @@ function sameType(a: DataType, b: DataType): boolean {
   return ac.every((f, i) => (!named || f.name === bc[i]!.name) && sameType(f.type as DataType, bc[i]!.type as DataType));
 }
 
-function typeMismatch(scope: Scope, source: DataType, target: DataType, why?: string): SchemaMismatchError {
+function typeMismatch(scope: IngestScope, source: DataType, target: DataType, why?: string): SchemaMismatchError {
   const column = formatPath(scope.path);
   return schemaMismatch(scope.ctx, {
     path: scope.path,
@@ -130,7 +122,7 @@ function typeMismatch(scope: Scope, source: DataType, target: DataType, why?: st
   });
 }
 
-function valueMismatch(scope: Scope, i: number, target: DataType, value: number | bigint, why: string): SchemaMismatchError {
+function valueMismatch(scope: IngestScope, i: number, target: DataType, value: number | bigint, why: string): SchemaMismatchError {
   const row = scope.rowOf(i);
   const column = formatPath(scope.path);
   return schemaMismatch(scope.ctx, {
@@ -241,7 +233,7 @@ function makeZeroData(type: DataType, length: number): Data {
 }
 
 /** A column the data lacks: all nulls, or an error when the field does not allow them and some row is read. */
-function missingColumn(field: Field, length: number, scope: Scope): Data {
+function missingColumn(field: Field, length: number, scope: IngestScope): Data {
   if (!field.nullable) {
     for (let i = 0; i < length; i++) {
       if (scope.isDead?.(i)) continue;
@@ -293,7 +285,7 @@ function withValues(data: Data, target: DataType, values: ArrayBufferView): Data
 }
 
 /** A cast of numbers that loses nothing, or undefined when there is none from `source` to `target`. */
-function widenNumbers(data: Data, target: DataType, scope: Scope, narrowFloats: boolean): Data | undefined {
+function widenNumbers(data: Data, target: DataType, scope: IngestScope, narrowFloats: boolean): Data | undefined {
   const source = data.type;
   const n = data.length;
   const Ctor = (target as unknown as { ArrayType: new (n: number) => ArrayBufferView }).ArrayType;
@@ -358,7 +350,7 @@ function widenOffsets(data: Data, target: DataType): Data | undefined {
 }
 
 /** Dictionary-encoded values into a plain column of the dictionary's value type. */
-function decodeDictionary(data: Data, field: Field, scope: Scope): Data {
+function decodeDictionary(data: Data, field: Field, scope: IngestScope): Data {
   const vector = new Vector([data]);
   const values: unknown[] = new Array(data.length);
   for (let i = 0; i < data.length; i++) values[i] = vector.get(i);
@@ -369,7 +361,7 @@ function decodeDictionary(data: Data, field: Field, scope: Scope): Data {
  * Makes `data` fit `field`: same type (ours), nulls only where allowed, vectors
  * of the right width with finite numbers.
  */
-function conformData(data: Data, field: Field, scope: Scope): Data {
+function conformData(data: Data, field: Field, scope: IngestScope): Data {
   const source = data.type;
   const target = field.type as DataType;
   if (!field.nullable) {
@@ -407,7 +399,7 @@ function isFloat64ToFloat32(source: DataType, target: DataType): boolean {
   );
 }
 
-function conformStruct(data: Data, field: Field, scope: Scope): Data {
+function conformStruct(data: Data, field: Field, scope: IngestScope): Data {
   const source = data.type;
   const target = field.type as Struct;
   if (!DataType.isStruct(source)) throw typeMismatch(scope, source, target);
@@ -419,7 +411,7 @@ function conformStruct(data: Data, field: Field, scope: Scope): Data {
   }
   const isDead = (i: number) => !data.getValid(i) || scope.isDead?.(i) === true;
   const children = targetFields.map((tf) => {
-    const childScope: Scope = { ctx: scope.ctx, path: [...scope.path, tf.name], rowOf: scope.rowOf, isDead };
+    const childScope: IngestScope = { ctx: scope.ctx, path: [...scope.path, tf.name], rowOf: scope.rowOf, isDead };
     const index = sourceFields.findIndex((f) => f.name === tf.name);
     return index < 0 ? missingColumn(tf, data.length, childScope) : conformData(data.children[index]!, tf, childScope);
   });
@@ -433,7 +425,7 @@ function conformStruct(data: Data, field: Field, scope: Scope): Data {
   });
 }
 
-function conformList(data: Data, field: Field, scope: Scope): Data {
+function conformList(data: Data, field: Field, scope: IngestScope): Data {
   const source = data.type;
   const target = field.type as DataType;
   if (source.typeId !== target.typeId) throw typeMismatch(scope, source, target);
@@ -452,7 +444,7 @@ function conformList(data: Data, field: Field, scope: Scope): Data {
       : Int32Array.from({ length: n + 1 }, (_, i) => Number(offsets[i]!) - start);
   }
   const rebased = valueOffsets;
-  const childScope: Scope = {
+  const childScope: IngestScope = {
     ctx: scope.ctx,
     path: scope.path,
     rowOf: (j) => scope.rowOf(parentOf(rebased, j)),
@@ -470,7 +462,7 @@ function conformList(data: Data, field: Field, scope: Scope): Data {
 }
 
 /** The first row that is valid and read, or -1. */
-function firstLiveRow(data: Data, scope: Scope): number {
+function firstLiveRow(data: Data, scope: IngestScope): number {
   for (let i = 0; i < data.length; i++) {
     if (data.getValid(i) && isLive(scope, i)) return i;
   }
@@ -478,7 +470,7 @@ function firstLiveRow(data: Data, scope: Scope): number {
 }
 
 /** A List column whose rows all have `size` elements, as the child of a FixedSizeList. */
-function listChildAsFixed(data: Data, target: FixedSizeList, scope: Scope): Data {
+function listChildAsFixed(data: Data, target: FixedSizeList, scope: IngestScope): Data {
   const size = target.listSize;
   const n = data.length;
   const offsets = data.valueOffsets as unknown as ArrayLike<number | bigint>;
@@ -521,7 +513,7 @@ function listChildAsFixed(data: Data, target: FixedSizeList, scope: Scope): Data
  * The child of a float vector column: every read slot non-null and finite, then
  * cast to the column's float type (narrowing allowed for vectors, overflow refused).
  */
-function conformVectorChild(child: Data, parent: Data, target: FixedSizeList, scope: Scope): Data {
+function conformVectorChild(child: Data, parent: Data, target: FixedSizeList, scope: IngestScope): Data {
   const size = target.listSize;
   const childField = target.children[0] as Field;
   const childType = childField.type as Float;
@@ -596,7 +588,7 @@ function firstNonFinite64(values: Float64Array, from: number, to: number): numbe
 }
 
 /** The common case: float32/float64 vectors without null elements, checked for NaN/Infinity in the rows read. */
-function checkFloatVectors(values: Float32Array | Float64Array, parent: Data, size: number, scope: Scope): void {
+function checkFloatVectors(values: Float32Array | Float64Array, parent: Data, size: number, scope: IngestScope): void {
   const scan = (from: number, to: number) =>
     values instanceof Float32Array ? firstNonFinite32(values, from, to) : firstNonFinite64(values, from, to);
   const report = (j: number) => {
@@ -615,7 +607,7 @@ function checkFloatVectors(values: Float32Array | Float64Array, parent: Data, si
   }
 }
 
-function conformFixedSizeList(data: Data, field: Field, scope: Scope): Data {
+function conformFixedSizeList(data: Data, field: Field, scope: IngestScope): Data {
   const source = data.type;
   const target = field.type as FixedSizeList;
   const size = target.listSize;
@@ -642,7 +634,7 @@ function conformFixedSizeList(data: Data, field: Field, scope: Scope): Data {
   } else {
     throw typeMismatch(scope, source, target);
   }
-  const childScope: Scope = {
+  const childScope: IngestScope = {
     ctx: scope.ctx,
     path: scope.path,
     rowOf: (j) => scope.rowOf(Math.floor(j / size)),
@@ -667,7 +659,7 @@ function conformFixedSizeList(data: Data, field: Field, scope: Scope): Data {
 function conformBatch(batch: RecordBatch, target: Schema, ctx: IngestContext, rowBase: number): RecordBatch {
   const sourceFields = batch.schema.fields;
   const children = (target.fields as Field[]).map((tf) => {
-    const scope: Scope = { ctx, path: [tf.name], rowOf: (i) => rowBase + i };
+    const scope: IngestScope = { ctx, path: [tf.name], rowOf: (i) => rowBase + i };
     const index = sourceFields.findIndex((f) => f.name === tf.name);
     return index < 0 ? missingColumn(tf, batch.numRows, scope) : conformData(batch.data.children[index]!, tf, scope);
   });

@@ -21,6 +21,17 @@ export interface IngestContext {
   readonly operation: string;
 }
 
+/** Where the cells of a column being built or conformed sit, for messages. */
+export interface IngestScope {
+  readonly ctx: IngestContext;
+  /** Field names from the top-level column down to this one. */
+  readonly path: readonly string[];
+  /** Row (0-based, over all batches of the data passed) that cell `i` belongs to. */
+  readonly rowOf: (i: number) => number;
+  /** True when cell `i` sits under a null parent: its value is never read, and a null there is not a null in the column. */
+  readonly isDead?: ((i: number) => boolean) | undefined;
+}
+
 const OPERATION_PHRASES: Readonly<Record<string, (table: string) => string>> = {
   add: (t) => `adding to table "${t}"`,
   createTable: (t) => `creating table "${t}"`,

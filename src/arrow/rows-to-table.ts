@@ -46,17 +46,9 @@ import {
   vectorValueTooLarge,
   vectorWidthMismatch,
   type IngestContext,
+  type IngestScope,
 } from "./ingest-errors.js";
 
-/** Where the cells of a column being built come from, for messages. */
-interface Scope {
-  readonly ctx: IngestContext;
-  readonly path: readonly string[];
-  /** Row (0-based, in the data passed) that cell `i` belongs to. */
-  readonly rowOf: (i: number) => number;
-  /** True when cell `i` sits under a null parent, so a null there is not a null in the column. */
-  readonly isDead?: ((i: number) => boolean) | undefined;
-}
 
 interface Validity {
   readonly nullCount: number;
@@ -85,7 +77,7 @@ function expectedValue(type: DataType): string {
   return `a ${describeType(type)} value`;
 }
 
-function wrongValue(scope: Scope, i: number, type: DataType, value: unknown, why?: string, cause?: unknown): SchemaMismatchError {
+function wrongValue(scope: IngestScope, i: number, type: DataType, value: unknown, why?: string, cause?: unknown): SchemaMismatchError {
   const row = scope.rowOf(i);
   const column = formatPath(scope.path);
   return schemaMismatch(
@@ -107,7 +99,7 @@ function emptyBitmap(length: number): Uint8Array {
 }
 
 /** The null bitmap of `cells`, refusing nulls where the field does not allow them. */
-function validityOf(cells: readonly unknown[], field: Field, scope: Scope): Validity {
+function validityOf(cells: readonly unknown[], field: Field, scope: IngestScope): Validity {
   const n = cells.length;
   let nullCount = 0;
   for (let i = 0; i < n; i++) {
@@ -131,7 +123,7 @@ function validityOf(cells: readonly unknown[], field: Field, scope: Scope): Vali
  * Builds the `Data` of one column from its cells (one JS value per row or list
  * element), checking each value against `field`.
  */
-function buildColumn(cells: readonly unknown[], field: Field, scope: Scope): Data {
+function buildColumn(cells: readonly unknown[], field: Field, scope: IngestScope): Data {
   const type = field.type as DataType;
   const validity = validityOf(cells, field, scope);
   switch (type.typeId) {
@@ -169,14 +161,14 @@ function buildColumn(cells: readonly unknown[], field: Field, scope: Scope): Dat
   }
 }
 
-function buildNull(cells: readonly unknown[], type: DataType, scope: Scope): Data {
+function buildNull(cells: readonly unknown[], type: DataType, scope: IngestScope): Data {
   cells.forEach((value, i) => {
     if (!isNullish(value)) throw wrongValue(scope, i, type, value, "the column's type is null");
   });
   return makeAnyData({ type, length: cells.length });
 }
 
-function buildBool(cells: readonly unknown[], type: DataType, validity: Validity, scope: Scope): Data {
+function buildBool(cells: readonly unknown[], type: DataType, validity: Validity, scope: IngestScope): Data {
   const values = emptyBitmap(cells.length);
   cells.forEach((value, i) => {
     if (isNullish(value)) return;
@@ -186,7 +178,7 @@ function buildBool(cells: readonly unknown[], type: DataType, validity: Validity
   return makeAnyData({ type, length: cells.length, ...validity, data: values });
 }
 
-function buildInt(cells: readonly unknown[], type: Int, validity: Validity, scope: Scope): Data {
+function buildInt(cells: readonly unknown[], type: Int, validity: Validity, scope: IngestScope): Data {
   const n = cells.length;
   const bits = type.bitWidth;
   const signed = type.isSigned;
@@ -274,7 +266,7 @@ export function float16BitsToFloat64(bits: number): number {
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
-function buildFloat(cells: readonly unknown[], type: Float, validity: Validity, scope: Scope): Data {
+function buildFloat(cells: readonly unknown[], type: Float, validity: Validity, scope: IngestScope): Data {
   const n = cells.length;
   const precision = type.precision;
   const out =
@@ -299,7 +291,7 @@ function buildFloat(cells: readonly unknown[], type: Float, validity: Validity, 
 
 const MAX_INT32 = 2 ** 31 - 1;
 
-function buildUtf8(cells: readonly unknown[], type: DataType, validity: Validity, scope: Scope): Data {
+function buildUtf8(cells: readonly unknown[], type: DataType, validity: Validity, scope: IngestScope): Data {
   const n = cells.length;
   const large = DataType.isLargeUtf8(type);
   const lengths = new Float64Array(n);
@@ -341,7 +333,7 @@ function bytesOf(value: unknown): Uint8Array | undefined {
   return undefined;
 }
 
-function buildBinary(cells: readonly unknown[], type: DataType, validity: Validity, scope: Scope): Data {
+function buildBinary(cells: readonly unknown[], type: DataType, validity: Validity, scope: IngestScope): Data {
   const n = cells.length;
   const large = DataType.isLargeBinary(type);
   const parts: (Uint8Array | undefined)[] = new Array(n);
@@ -378,7 +370,7 @@ function buildBinary(cells: readonly unknown[], type: DataType, validity: Validi
   return makeAnyData({ type, length: n, ...validity, data: bytes, valueOffsets: offsets });
 }
 
-function buildFixedSizeBinary(cells: readonly unknown[], type: FixedSizeBinary, validity: Validity, scope: Scope): Data {
+function buildFixedSizeBinary(cells: readonly unknown[], type: FixedSizeBinary, validity: Validity, scope: IngestScope): Data {
   const n = cells.length;
   const width = type.byteWidth;
   const bytes = new Uint8Array(n * width);
@@ -403,7 +395,7 @@ function epochMs(value: unknown): number | undefined {
   return undefined;
 }
 
-function buildDate(cells: readonly unknown[], type: Date_, validity: Validity, scope: Scope): Data {
+function buildDate(cells: readonly unknown[], type: Date_, validity: Validity, scope: IngestScope): Data {
   const n = cells.length;
   const days = type.unit === DateUnit.DAY;
   const out = days ? new Int32Array(n) : new BigInt64Array(n);
@@ -434,7 +426,7 @@ function msToUnit(ms: number, unit: TimeUnit): bigint {
   }
 }
 
-function buildTimestamp(cells: readonly unknown[], type: Timestamp, validity: Validity, scope: Scope): Data {
+function buildTimestamp(cells: readonly unknown[], type: Timestamp, validity: Validity, scope: IngestScope): Data {
   const n = cells.length;
   const out = new BigInt64Array(n);
   for (let i = 0; i < n; i++) {
@@ -467,7 +459,7 @@ function parentOf(offsets: Int32Array | Float64Array, j: number): number {
   return lo;
 }
 
-function buildList(cells: readonly unknown[], type: DataType, validity: Validity, scope: Scope): Data {
+function buildList(cells: readonly unknown[], type: DataType, validity: Validity, scope: IngestScope): Data {
   const n = cells.length;
   const large = DataType.isLargeList(type);
   const childField = type.children[0] as Field;
@@ -494,7 +486,7 @@ function buildList(cells: readonly unknown[], type: DataType, validity: Validity
   return makeAnyData({ type, length: n, ...validity, valueOffsets: offsets, child });
 }
 
-function badVectorElement(scope: Scope, row: number, position: number, element: unknown, type: DataType): SchemaMismatchError {
+function badVectorElement(scope: IngestScope, row: number, position: number, element: unknown, type: DataType): SchemaMismatchError {
   if (isNullish(element)) return nullInVector(scope.ctx, scope.path, row, position);
   if (typeof element === "number") return nonFiniteInVector(scope.ctx, scope.path, row, position, element);
   return schemaMismatch(scope.ctx, {
@@ -572,7 +564,7 @@ function copyVector(out: Float32Array | Float64Array | Uint16Array, base: number
 }
 
 /** Vectors of floats: filled straight into one typed array, each element checked. */
-function buildFloatVectors(cells: readonly unknown[], type: FixedSizeList, validity: Validity, scope: Scope): Data {
+function buildFloatVectors(cells: readonly unknown[], type: FixedSizeList, validity: Validity, scope: IngestScope): Data {
   const n = cells.length;
   const size = type.listSize;
   const childType = type.children[0]!.type as Float;
@@ -610,7 +602,7 @@ function buildFloatVectors(cells: readonly unknown[], type: FixedSizeList, valid
   return makeAnyData({ type, length: n, ...validity, child });
 }
 
-function buildFixedSizeList(cells: readonly unknown[], type: FixedSizeList, validity: Validity, scope: Scope): Data {
+function buildFixedSizeList(cells: readonly unknown[], type: FixedSizeList, validity: Validity, scope: IngestScope): Data {
   const childField = type.children[0] as Field;
   if (DataType.isFloat(childField.type)) return buildFloatVectors(cells, type, validity, scope);
   const n = cells.length;
@@ -652,7 +644,7 @@ function hasValue(value: unknown): boolean {
 }
 
 /** Refuses a key of `object` that is not a field (LanceDB: "Found field not in schema"). */
-function checkKeys(object: Record<string, unknown>, names: ReadonlySet<string>, scope: Scope, i: number): void {
+function checkKeys(object: Record<string, unknown>, names: ReadonlySet<string>, scope: IngestScope, i: number): void {
   for (const key of Object.keys(object)) {
     if (!names.has(key) && hasValue(object[key])) {
       throw fieldNotInSchema(scope.ctx, [...scope.path, key], scope.rowOf(i), [...names]);
@@ -661,7 +653,7 @@ function checkKeys(object: Record<string, unknown>, names: ReadonlySet<string>, 
 }
 
 /** The columns of a struct (or of the rows themselves) from their parent cells. */
-function buildChildren(cells: readonly unknown[], fields: readonly Field[], scope: Scope): Data[] {
+function buildChildren(cells: readonly unknown[], fields: readonly Field[], scope: IngestScope): Data[] {
   const dead = (i: number) => isNullish(cells[i]) || scope.isDead?.(i) === true;
   return fields.map((field) => {
     const childCells = cells.map((cell) => (isNullish(cell) ? null : (cell as Record<string, unknown>)[field.name]));
@@ -669,7 +661,7 @@ function buildChildren(cells: readonly unknown[], fields: readonly Field[], scop
   });
 }
 
-function buildStruct(cells: readonly unknown[], type: Struct, validity: Validity, scope: Scope): Data {
+function buildStruct(cells: readonly unknown[], type: Struct, validity: Validity, scope: IngestScope): Data {
   const fields = type.children as Field[];
   const names = new Set(fields.map((f) => f.name));
   cells.forEach((value, i) => {
@@ -685,7 +677,7 @@ function dictionaryKey(value: unknown): unknown {
   return value;
 }
 
-function buildDictionary(cells: readonly unknown[], type: Dictionary, validity: Validity, scope: Scope): Data {
+function buildDictionary(cells: readonly unknown[], type: Dictionary, validity: Validity, scope: IngestScope): Data {
   const n = cells.length;
   const lookup = new Map<unknown, number>();
   const uniques: unknown[] = [];
@@ -731,7 +723,7 @@ function buildDictionary(cells: readonly unknown[], type: Dictionary, validity: 
 }
 
 /** Types without a builder here (time, duration, interval, decimal, map, union) go through apache-arrow's builders. */
-function buildWithArrowBuilder(cells: readonly unknown[], type: DataType, scope: Scope): Data {
+function buildWithArrowBuilder(cells: readonly unknown[], type: DataType, scope: IngestScope): Data {
   const builder = makeBuilder({ type, nullValues: [null, undefined] });
   cells.forEach((value, i) => {
     try {
@@ -771,7 +763,7 @@ export function rowsToTable(rows: readonly Record<string, unknown>[], schema: Sc
   const target = adoptSchema(schema);
   const fields = target.fields as Field[];
   const names = new Set(fields.map((f) => f.name));
-  const scope: Scope = { ctx, path: [], rowOf: (i) => i };
+  const scope: IngestScope = { ctx, path: [], rowOf: (i) => i };
   rows.forEach((row, i) => {
     if (!isStructValue(row)) {
       throw invalidData(
