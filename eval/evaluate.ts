@@ -1,16 +1,26 @@
 // Search quality over the demo's corpus (README chunks under node_modules): recall@5 and MRR of
 // the lexical `hashing` function, the semantic `word-vectors` function, full-text search (BM25)
 // and hybrid search (word-vectors + full-text, fused by reciprocal rank), on the hand-written
-// questions of eval/readme-queries.json. Run: npm run eval (eval/run-eval.ts prints the table).
+// questions of eval/readme-queries.json, reported per split ("dev": may guide changes; "test":
+// held out, only confirms them) and in total. Run: npm run eval (eval/run-eval.ts prints the table).
 import { readFile } from "node:fs/promises";
 import { connect, Index, type Table } from "quiverdb";
 import { getRegistry, type EmbeddingFunction, type WordVectorsEmbeddingFunction } from "quiverdb/embedding";
 import { loadReadmeChunks } from "../examples/shared/readme-corpus.js";
 
+/**
+ * Which questions may guide changes: "dev" ones may be looked at while improving a method,
+ * "test" ones (written before any tuning) only confirm a change, so the scores show overfitting.
+ */
+export const SPLITS = ["dev", "test"] as const;
+export type Split = (typeof SPLITS)[number];
+
 /** A question and the packages whose README answers it. */
 export interface LabelledQuery {
   query: string;
   packages: string[];
+  /** Default "dev". */
+  split?: Split;
 }
 
 /** The scores of one search method, each between 0 and 1. */
@@ -29,7 +39,10 @@ export interface EvaluationResult {
   chunks: number;
   queries: number;
   k: number;
+  /** Over all questions. */
   scores: MethodScores[];
+  /** The same, per split (a split without questions is left out). */
+  splits: { split: Split; queries: number; scores: MethodScores[] }[];
 }
 
 export const K = 5;
@@ -38,6 +51,9 @@ export const METHODS = ["hashing", "word-vectors", "full-text (BM25)", "hybrid (
 
 export async function loadQueries(path = new URL("./readme-queries.json", import.meta.url)): Promise<LabelledQuery[]> {
   const parsed = JSON.parse(await readFile(path, "utf8")) as { queries: LabelledQuery[] };
+  for (const q of parsed.queries) {
+    if (q.split !== undefined && !(SPLITS as readonly string[]).includes(q.split)) throw new Error(`eval/readme-queries.json: "${q.query}" has split ${JSON.stringify(q.split)}, not one of ${SPLITS.join(", ")}`);
+  }
   return parsed.queries;
 }
 
@@ -94,29 +110,39 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluatio
     return rows.map((r) => String(r.package));
   };
 
-  const scores: MethodScores[] = [];
+  // One pass per method; each question's scores are kept so the splits are averaged from the same runs.
+  const perQuery = new Map<string, ReturnType<typeof scoreRanking>[]>();
   for (const method of methods) {
     const table = method === "hashing" ? hashing! : method === "full-text (BM25)" ? (wordVectors ?? hashing)! : wordVectors!;
-    let answered = 0;
-    let recall = 0;
-    let mrr = 0;
-    for (const q of queries) {
-      const s = scoreRanking(await search(method, table, q.query), q.packages);
-      answered += s.answered;
-      recall += s.recall;
-      mrr += s.reciprocalRank;
-    }
-    scores.push({ method, answeredAtK: answered / queries.length, recallAtK: recall / queries.length, mrr: mrr / queries.length });
+    const list: ReturnType<typeof scoreRanking>[] = [];
+    for (const q of queries) list.push(scoreRanking(await search(method, table, q.query), q.packages));
+    perQuery.set(method, list);
   }
-  return { files: files.length, chunks: chunks.length, queries: queries.length, k: K, scores };
+  const average = (keep: (q: LabelledQuery) => boolean): MethodScores[] =>
+    methods.map((method) => {
+      const kept = perQuery.get(method)!.filter((_, i) => keep(queries[i]!));
+      const mean = (pick: (s: ReturnType<typeof scoreRanking>) => number) => (kept.length === 0 ? 0 : kept.reduce((sum, s) => sum + pick(s), 0) / kept.length);
+      return { method, answeredAtK: mean((s) => s.answered), recallAtK: mean((s) => s.recall), mrr: mean((s) => s.reciprocalRank) };
+    });
+  const scores = average(() => true);
+  const splits = SPLITS.map((split) => ({ split, queries: queries.filter((q) => splitOf(q) === split).length, scores: average((q) => splitOf(q) === split) })).filter(
+    (s) => s.queries > 0,
+  );
+  return { files: files.length, chunks: chunks.length, queries: queries.length, k: K, scores, splits };
 }
 
-/** The results as a markdown table. */
+export function splitOf(query: LabelledQuery): Split {
+  return query.split ?? "dev";
+}
+
+/** The results as a markdown table: recall@K and MRR per split, then over all questions. */
 export function formatTable(result: EvaluationResult): string {
-  const lines = [
-    `| method | questions answered in top ${result.k} | recall@${result.k} (relevant packages found) | MRR (first relevant chunk, top ${MRR_DEPTH}) |`,
-    "| --- | ---: | ---: | ---: |",
-  ];
-  for (const s of result.scores) lines.push(`| ${s.method} | ${s.answeredAtK.toFixed(3)} | ${s.recallAtK.toFixed(3)} | ${s.mrr.toFixed(3)} |`);
+  const groups = [...result.splits.map((s) => ({ name: `${s.split} (${s.queries})`, scores: s.scores })), { name: `all (${result.queries})`, scores: result.scores }];
+  const header = ["method", ...groups.flatMap((g) => [`recall@${result.k} ${g.name}`, `MRR ${g.name}`]), `answered in top ${result.k}, all`];
+  const lines = [`| ${header.join(" | ")} |`, `| --- |${" ---: |".repeat(header.length - 1)}`];
+  result.scores.forEach((total, i) => {
+    const cells = groups.flatMap((g) => [g.scores[i]!.recallAtK.toFixed(3), g.scores[i]!.mrr.toFixed(3)]);
+    lines.push(`| ${total.method} | ${cells.join(" | ")} | ${total.answeredAtK.toFixed(3)} |`);
+  });
   return lines.join("\n");
 }

