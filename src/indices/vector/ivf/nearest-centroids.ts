@@ -1,0 +1,189 @@
+import { type DistanceKernel, getDistanceKernel } from "../../../exec/distance-kernel.js";
+
+/**
+ * The assignment step of k-means and of IVF/PQ encoding: for each point, its
+ * nearest and second-nearest centroid by squared Euclidean distance. The
+ * second distance feeds the bounds that let k-means skip points whose
+ * assignment cannot change.
+ *
+ * @internal
+ * @module
+ */
+
+/** Where the results go; entry i belongs to point i of the request. */
+export interface NearestCentroidsOutput {
+  readonly nearest: Uint32Array;
+  /** Squared distance to the nearest centroid. */
+  readonly nearestDistance: Float32Array;
+  /** Squared distance to the second-nearest centroid (Infinity with one centroid); null to skip. */
+  readonly secondDistance: Float32Array | null;
+}
+
+/** A block of centroids and what the JS loops precompute for it. */
+export interface CentroidBlock {
+  /** `count × dims` values starting at byte 0 of their own buffer (the native kernel's requirement). */
+  readonly centroids: Float32Array;
+  readonly count: number;
+  readonly dims: number;
+  /** Squared norm of each centroid: ‖x − c‖² = ‖x‖² + ‖c‖² − 2x·c, and ‖x‖² is the same for every c. */
+  readonly norms: Float32Array;
+}
+
+/**
+ * Below this width the native kernel's fixed cost per query outweighs its SIMD
+ * gain. Measured on 2 cores: usearch ran 16-dim × 256-centroid assignment at
+ * 0.3 GFlop/s against 1.7 for the JS loop below, and 384-dim × 316 at 5.0
+ * against 1.2.
+ */
+export const NATIVE_MIN_DIMS = 32;
+
+/** Makes a {@link CentroidBlock} from `count × dims` centroid values (copied to a buffer of their own). */
+export function createCentroidBlock(centroids: Float32Array, count: number, dims: number): CentroidBlock {
+  const own = new Float32Array(count * dims);
+  own.set(centroids.subarray(0, count * dims));
+  const norms = new Float32Array(count);
+  for (let c = 0; c < count; c++) {
+    let s = 0;
+    for (let j = c * dims, end = j + dims; j < end; j++) s += own[j]! * own[j]!;
+    norms[c] = s;
+  }
+  return { centroids: own, count, dims, norms };
+}
+
+/**
+ * Fills `out` for `pointCount` points held in `points` (`pointCount × dims`
+ * values from index 0; the buffer must start at byte 0 when `dims` ≥
+ * {@link NATIVE_MIN_DIMS}).
+ */
+export function findNearestCentroids(
+  points: Float32Array,
+  pointCount: number,
+  block: CentroidBlock,
+  out: NearestCentroidsOutput,
+  kernel: DistanceKernel = getDistanceKernel(),
+): void {
+  if (pointCount === 0) return;
+  const { dims } = block;
+  if (kernel.name === "usearch" && dims >= NATIVE_MIN_DIMS && points.byteOffset === 0) {
+    nativeNearest(points, pointCount, block, out, kernel);
+  } else if (dims === 16) {
+    nearest16(points, pointCount, block, out);
+  } else {
+    nearestGeneric(points, pointCount, block, out);
+  }
+}
+
+function nativeNearest(points: Float32Array, pointCount: number, block: CentroidBlock, out: NearestCentroidsOutput, kernel: DistanceKernel): void {
+  const count = out.secondDistance !== null && block.count > 1 ? 2 : 1;
+  const queries = points.length === pointCount * block.dims ? points : new Float32Array(points.buffer, 0, pointCount * block.dims);
+  const found = kernel.search({ dataset: block.centroids, rows: block.count, dims: block.dims, queries, queryCount: pointCount, count, metric: "l2" });
+  for (let i = 0; i < pointCount; i++) {
+    out.nearest[i] = found.rows[i * count]!;
+    out.nearestDistance[i] = Math.max(0, found.distances[i * count]!);
+    if (out.secondDistance !== null) out.secondDistance[i] = count === 2 ? Math.max(0, found.distances[i * 2 + 1]!) : Infinity;
+  }
+}
+
+/** PQ's default sub-vector width (dims / 16 sub-vectors): the point lives in 16 locals, 2× the generic loop. */
+function nearest16(points: Float32Array, pointCount: number, block: CentroidBlock, out: NearestCentroidsOutput): void {
+  const { centroids: c, norms, count } = block;
+  for (let i = 0; i < pointCount; i++) {
+    const o = i * 16;
+    const x0 = points[o]!, x1 = points[o + 1]!, x2 = points[o + 2]!, x3 = points[o + 3]!;
+    const x4 = points[o + 4]!, x5 = points[o + 5]!, x6 = points[o + 6]!, x7 = points[o + 7]!;
+    const x8 = points[o + 8]!, x9 = points[o + 9]!, x10 = points[o + 10]!, x11 = points[o + 11]!;
+    const x12 = points[o + 12]!, x13 = points[o + 13]!, x14 = points[o + 14]!, x15 = points[o + 15]!;
+    const xx = x0 * x0 + x1 * x1 + x2 * x2 + x3 * x3 + x4 * x4 + x5 * x5 + x6 * x6 + x7 * x7 +
+      (x8 * x8 + x9 * x9 + x10 * x10 + x11 * x11 + x12 * x12 + x13 * x13 + x14 * x14 + x15 * x15);
+    let best = Infinity;
+    let second = Infinity;
+    let bestIndex = 0;
+    for (let k = 0, b = 0; k < count; k++, b += 16) {
+      const dot = x0 * c[b]! + x1 * c[b + 1]! + x2 * c[b + 2]! + x3 * c[b + 3]! + x4 * c[b + 4]! + x5 * c[b + 5]! + x6 * c[b + 6]! + x7 * c[b + 7]! +
+        (x8 * c[b + 8]! + x9 * c[b + 9]! + x10 * c[b + 10]! + x11 * c[b + 11]! + x12 * c[b + 12]! + x13 * c[b + 13]! + x14 * c[b + 14]! + x15 * c[b + 15]!);
+      const d = norms[k]! - 2 * dot;
+      if (d < best) {
+        second = best;
+        best = d;
+        bestIndex = k;
+      } else if (d < second) {
+        second = d;
+      }
+    }
+    write(out, i, bestIndex, xx + best, xx + second);
+  }
+}
+
+/**
+ * Any width: four points per pass over the centroids, so each centroid value
+ * is loaded once for four multiply-adds (1.2 GFlop/s against 0.85 one point at a time).
+ */
+function nearestGeneric(points: Float32Array, pointCount: number, block: CentroidBlock, out: NearestCentroidsOutput): void {
+  const { centroids: c, norms, count, dims } = block;
+  let i = 0;
+  for (; i + 3 < pointCount; i += 4) {
+    const p0 = i * dims;
+    const p1 = p0 + dims;
+    const p2 = p1 + dims;
+    const p3 = p2 + dims;
+    let b0 = Infinity, b1 = Infinity, b2 = Infinity, b3 = Infinity;
+    let s0 = Infinity, s1 = Infinity, s2 = Infinity, s3 = Infinity;
+    let i0 = 0, i1 = 0, i2 = 0, i3 = 0;
+    for (let k = 0, b = 0; k < count; k++, b += dims) {
+      let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+      for (let j = 0; j < dims; j++) {
+        const v = c[b + j]!;
+        d0 += points[p0 + j]! * v;
+        d1 += points[p1 + j]! * v;
+        d2 += points[p2 + j]! * v;
+        d3 += points[p3 + j]! * v;
+      }
+      const n = norms[k]!;
+      d0 = n - 2 * d0;
+      d1 = n - 2 * d1;
+      d2 = n - 2 * d2;
+      d3 = n - 2 * d3;
+      if (d0 < b0) (s0 = b0), (b0 = d0), (i0 = k);
+      else if (d0 < s0) s0 = d0;
+      if (d1 < b1) (s1 = b1), (b1 = d1), (i1 = k);
+      else if (d1 < s1) s1 = d1;
+      if (d2 < b2) (s2 = b2), (b2 = d2), (i2 = k);
+      else if (d2 < s2) s2 = d2;
+      if (d3 < b3) (s3 = b3), (b3 = d3), (i3 = k);
+      else if (d3 < s3) s3 = d3;
+    }
+    const x0 = selfDot(points, p0, dims), x1 = selfDot(points, p1, dims), x2 = selfDot(points, p2, dims), x3 = selfDot(points, p3, dims);
+    write(out, i, i0, x0 + b0, x0 + s0);
+    write(out, i + 1, i1, x1 + b1, x1 + s1);
+    write(out, i + 2, i2, x2 + b2, x2 + s2);
+    write(out, i + 3, i3, x3 + b3, x3 + s3);
+  }
+  for (; i < pointCount; i++) {
+    const p = i * dims;
+    let best = Infinity;
+    let second = Infinity;
+    let bestIndex = 0;
+    for (let k = 0, b = 0; k < count; k++, b += dims) {
+      let dot = 0;
+      for (let j = 0; j < dims; j++) dot += points[p + j]! * c[b + j]!;
+      const d = norms[k]! - 2 * dot;
+      if (d < best) (second = best), (best = d), (bestIndex = k);
+      else if (d < second) second = d;
+    }
+    const xx = selfDot(points, p, dims);
+    write(out, i, bestIndex, xx + best, xx + second);
+  }
+}
+
+function selfDot(points: Float32Array, offset: number, dims: number): number {
+  let s = 0;
+  for (let j = offset, end = offset + dims; j < end; j++) s += points[j]! * points[j]!;
+  return s;
+}
+
+/** Rounding in ‖x‖² + ‖c‖² − 2x·c can go slightly below zero; a distance never does. */
+function write(out: NearestCentroidsOutput, i: number, index: number, nearest: number, second: number): void {
+  out.nearest[i] = index;
+  out.nearestDistance[i] = nearest > 0 ? nearest : 0;
+  if (out.secondDistance !== null) out.secondDistance[i] = second > 0 ? second : 0;
+}
