@@ -54,7 +54,7 @@ export {
 } from "./query/full-text-query.js";
 
 // Indexes
-export { Index, type IndexOptions } from "./indices/index-config.js";
+export { Index, type IndexOptions, type HnswPqOptions, type HnswSqOptions, type IvfFlatOptions, type IvfPqOptions } from "./indices/index-config.js";
 export type { BaseTokenizer, FtsOptions } from "./indices/fts/fts-options.js";
 
 // Rerankers (LanceDB's `rerankers` namespace)

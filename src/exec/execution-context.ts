@@ -25,6 +25,10 @@ export interface ExecutionStats {
   rowsSelected: number;
   rowsOutput: number;
   kernel?: string;
+  /** The vector index searched, if any. */
+  vectorIndex?: string;
+  /** Candidates the vector index proposed (before exclusions and exact re-ranking). */
+  indexCandidates?: number;
   elapsedMs: number;
 }
 

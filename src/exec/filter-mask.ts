@@ -1,6 +1,52 @@
 import type { RecordBatch } from "apache-arrow";
 import { evaluatePredicate } from "../filter/index.js";
+import { evaluateScalarFilter, type FragmentVerdict } from "../indices/scalar/scalar-filter-rows.js";
+import { planScalarFilter } from "../indices/scalar/scalar-filter-plan.js";
 import type { FilterNode } from "../plan/index.js";
+import type { IndexEntry } from "../storage/manifest.js";
+import type { FragmentSnapshot, TableSnapshot } from "../storage/table-snapshot.js";
+
+/**
+ * A query's filters prepared against one version: where scalar indexes cover
+ * a fragment, its passing rows come from them (and a fragment they prove
+ * empty need not be read); everywhere else the filters are evaluated on the
+ * rows. Either way the rows kept are exactly those evaluateFilters keeps.
+ */
+export interface FilterMasks {
+  /** The scalar indexes the filters use in this version, for explainPlan. */
+  readonly indices: readonly IndexEntry[];
+  /** False when the indexes prove that no row of `fragment` passes, so it need not be read. */
+  mayMatch(fragment: FragmentSnapshot): boolean;
+  /** 1 for each row of `fragment` (loaded as `batch`) that passes every filter; null when there are no filters. */
+  evaluate(fragment: FragmentSnapshot, batch: RecordBatch): Uint8Array | null;
+}
+
+/** Prepares `filters` for `snapshot`, loading the scalar indexes they use (cached per connection). */
+export async function prepareFilterMasks(filters: readonly FilterNode[], snapshot: TableSnapshot): Promise<FilterMasks> {
+  const plan = filters.length === 0 ? undefined : planScalarFilter(filters.map((f) => f.expr), snapshot.schema, snapshot.indices);
+  const verdicts = plan ? await evaluateScalarFilter(plan, snapshot) : new Map<number, FragmentVerdict>();
+  return {
+    indices: plan?.entries ?? [],
+    mayMatch: (fragment) => verdicts.get(fragment.id)?.count !== 0,
+    evaluate: (fragment, batch) => {
+      const verdict = verdicts.get(fragment.id);
+      if (!verdict) return evaluateFilters(filters, batch);
+      if (verdict.residual.length === 0) return verdict.mask;
+      const mask = Uint8Array.from(verdict.mask);
+      for (const expr of verdict.residual) {
+        const next = evaluatePredicate(expr, batch);
+        for (let i = 0; i < mask.length; i++) mask[i] = mask[i]! & next[i]!;
+      }
+      return mask;
+    },
+  };
+}
+
+/** The scalar indexes `filters` would use in `snapshot`; reads no data. */
+export function scalarIndicesUsed(filters: readonly FilterNode[], snapshot: TableSnapshot): readonly IndexEntry[] {
+  if (filters.length === 0) return [];
+  return planScalarFilter(filters.map((f) => f.expr), snapshot.schema, snapshot.indices)?.entries ?? [];
+}
 
 /** 1 for each row of `batch` that passes every filter; null when there are no filters. */
 export function evaluateFilters(filters: readonly FilterNode[], batch: RecordBatch): Uint8Array | null {

@@ -8,7 +8,7 @@ import { type FtsQueryNode, type FullTextNode, type QueryPlan, QueryPlan as Plan
 import type { IndexEntry } from "../storage/manifest.js";
 import type { FragmentSnapshot, TableSnapshot } from "../storage/table-snapshot.js";
 import type { ExecutionContext } from "./execution-context.js";
-import { evaluateFilters } from "./filter-mask.js";
+import { type FilterMasks, prepareFilterMasks } from "./filter-mask.js";
 import { type Projection, type RowSource, projectRows } from "./project.js";
 import { type RowRefs, takeRows } from "./take-rows.js";
 
@@ -114,7 +114,7 @@ export async function searchFullText(
   };
 
   let candidates: Uint32Array | null = null;
-  if (plan.filters.length > 0) candidates = await passingFilters(plan, scores, fragments, batchOf);
+  if (plan.filters.length > 0) candidates = await passingFilters(await prepareFilterMasks(plan.filters, snapshot), scores, fragments, batchOf);
   stats.rowsSelected = candidates ? candidates.length : scores.keys.length;
   const limit = Plans.effectiveLimit(plan)!;
   const picked = topByScore(scores, candidates, plan.offset + limit).slice(plan.offset);
@@ -146,7 +146,7 @@ export async function searchFullText(
 
 /** Indexes (into `scores`) of the rows passing the plan's filters, evaluated per fragment on whole batches. */
 async function passingFilters(
-  plan: QueryPlan,
+  filters: FilterMasks,
   scores: RowScores,
   fragments: ReadonlyMap<number, FragmentSnapshot>,
   batchOf: (fragment: FragmentSnapshot) => Promise<RecordBatch>,
@@ -160,7 +160,11 @@ async function passingFilters(
     const { fragment, offset } = splitRowKey(scores.keys[i]!);
     if (fragment !== currentFragment) {
       currentFragment = fragment;
-      if (!masks.has(fragment)) masks.set(fragment, evaluateFilters(plan.filters, await batchOf(fragments.get(fragment)!)));
+      if (!masks.has(fragment)) {
+        const snapshot = fragments.get(fragment)!;
+        // A fragment the scalar indexes prove empty is not read.
+        masks.set(fragment, filters.mayMatch(snapshot) ? filters.evaluate(snapshot, await batchOf(snapshot)) : new Uint8Array(snapshot.physicalRows));
+      }
       mask = masks.get(fragment)!;
     }
     if (mask === null || mask[offset] === 1) out[n++] = i;

@@ -15,4 +15,5 @@ export {
   loadNativeKernel,
 } from "./distance-kernel.js";
 export { takeRows, type RowRefs } from "./take-rows.js";
+export { describeScalarIndexUse } from "./scalar-index-use.js";
 export { DISTANCE, QUERY_INDEX, ROW_ID } from "./project.js";

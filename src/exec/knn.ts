@@ -2,8 +2,10 @@ import { type Data, type FixedSizeList, Float32, Int32, RecordBatch, type Schema
 import { type QueryPlan, QueryPlan as Plans } from "../plan/index.js";
 import type { FragmentSnapshot, TableSnapshot } from "../storage/table-snapshot.js";
 import type { ExecutionContext } from "./execution-context.js";
-import { evaluateFilters } from "./filter-mask.js";
+import { type FilterMasks, evaluateFilters, prepareFilterMasks } from "./filter-mask.js";
 import { readFragments } from "./fragment-reader.js";
+import { searchIndexed, usableVectorIndex } from "./indexed-knn.js";
+import { type Candidates, KnnCandidates, exclusionMask } from "./knn-candidates.js";
 import { searchTopK } from "./knn-search.js";
 import { type Projection, type RowSource, projectRows } from "./project.js";
 import { type RowRefs, takeRows } from "./take-rows.js";
@@ -17,15 +19,15 @@ export interface KnnInput {
   readonly queryCount: number;
 }
 
-/** Candidates of one query: parallel arrays, one entry per hit. */
-interface Candidates {
-  fragment: number[]; // index into the loaded fragments
-  row: number[];
-  distance: number[];
-}
 
 /**
- * Exact k-nearest-neighbour search over every fragment, then projection.
+ * k-nearest-neighbour search over every fragment, then projection.
+ *
+ * Fragments covered by a vector index of the searched column built for the
+ * query's metric are searched through it (indexed-knn.ts; not with
+ * `bypassVectorIndex()`), the others exactly (not with `fastSearch()`), and
+ * the hits merge by distance, so rows added after the index was built are
+ * always found.
  *
  * Prefilter (the default): deleted rows, rows failing the filter and rows
  * with a null vector are excluded before the top-k, so k rows come back
@@ -53,48 +55,60 @@ export async function searchNearest(
   const dims = column.dims;
   const prefilter = !knn.postfilter;
 
-  const loaded: { fragment: FragmentSnapshot; batch: RecordBatch }[] = [];
-  const perQuery: Candidates[] = Array.from({ length: queryCount }, () => ({ fragment: [], row: [], distance: [] }));
+  const found = new KnnCandidates(queryCount);
+  // Memoized: an indexed search evaluates the filter on covered fragments, and an exact fallback would again.
+  const filters = memoizeFilterMasks(await prepareFilterMasks(prefilter ? plan.filters : [], snapshot));
+  const searched = snapshot.fragments.filter((f) => f.physicalRows - f.deletedRows > 0 && filters.mayMatch(f));
+  const everyQuery = Array.from({ length: queryCount }, (_, q) => q);
+  const entry = knn.bypassVectorIndex ? undefined : usableVectorIndex(snapshot, column.name, knn.distanceType);
+  if (entry === undefined) {
+    await searchExactly(searched, everyQuery);
+  } else {
+    const covers = new Set(entry.fragmentIds);
+    const inIndex = searched.filter((f) => covers.has(f.id));
+    const exactQueries = await searchIndexed({ plan, snapshot, input, entry, fragments: inIndex, filters, fetch, context, found });
+    if (exactQueries.length > 0) await searchExactly(inIndex, exactQueries);
+    if (!plan.fastSearch) await searchExactly(searched.filter((f) => !covers.has(f.id)), everyQuery);
+  }
 
-  const searched = snapshot.fragments.filter((f) => f.physicalRows - f.deletedRows > 0);
-  for await (const { fragment, batch, deleted } of readFragments(searched, { readAhead: true })) {
-    context.checkDeadline();
-    stats.fragmentsRead++;
-    stats.rowsScanned += batch.numRows;
-    const vectorData = batch.data.children[column.index] as Data<FixedSizeList>;
-    const rows = batch.numRows;
-    const filter = prefilter ? evaluateFilters(plan.filters, batch) : null;
-    const { exclude, excludedCount } = exclusionMask(rows, deleted, filter, unsearchableRows(vectorData, dims));
-    stats.rowsSelected += rows - excludedCount;
-    if (excludedCount >= rows) continue;
+  /** Exact top-k of `fragments` for the queries numbered in `which`. */
+  async function searchExactly(fragments: readonly FragmentSnapshot[], which: readonly number[]): Promise<void> {
+    if (fragments.length === 0 || which.length === 0) return;
+    const picked = which.length === queryCount ? queries : pickQueries(queries, dims, which);
+    for await (const { fragment, batch, deleted } of readFragments(fragments, { readAhead: true })) {
+      context.checkDeadline();
+      stats.fragmentsRead++;
+      stats.rowsScanned += batch.numRows;
+      const vectorData = batch.data.children[column.index] as Data<FixedSizeList>;
+      const rows = batch.numRows;
+      const filter = filters.evaluate(fragment, batch);
+      const { exclude, excludedCount } = exclusionMask(rows, deleted, filter, unsearchableRows(vectorData, dims));
+      stats.rowsSelected += rows - excludedCount;
+      if (excludedCount >= rows) continue;
 
-    const hits = searchTopK({
-      dataset: vectorsAsFloat32(vectorData, dims),
-      rows,
-      dims,
-      queries,
-      queryCount,
-      metric: knn.distanceType,
-      k: fetch,
-      exclude,
-      excludedCount,
-      lower: knn.distanceRange?.lower,
-      upper: knn.distanceRange?.upper,
-      kernel,
-    });
-    const f = loaded.length;
-    loaded.push({ fragment, batch });
-    hits.forEach((h, q) => {
-      const c = perQuery[q]!;
-      for (let i = 0; i < h.rows.length; i++) {
-        c.fragment.push(f);
-        c.row.push(h.rows[i]!);
-        c.distance.push(h.distances[i]!);
-      }
-    });
+      const hits = searchTopK({
+        dataset: vectorsAsFloat32(vectorData, dims),
+        rows,
+        dims,
+        queries: picked,
+        queryCount: which.length,
+        metric: knn.distanceType,
+        k: fetch,
+        exclude,
+        excludedCount,
+        lower: knn.distanceRange?.lower,
+        upper: knn.distanceRange?.upper,
+        kernel,
+      });
+      const slot = found.slot(fragment, batch);
+      hits.forEach((h, p) => {
+        for (let i = 0; i < h.rows.length; i++) found.add(which[p]!, slot, h.rows[i]!, h.distances[i]!);
+      });
+    }
   }
 
   // Merge: global order by (distance, row id); row id order is (fragment id, offset).
+  const { loaded, perQuery } = found;
   const fragmentIds = loaded.map((l) => l.fragment.id);
   const picked: { fragment: number[]; row: number[]; distance: number[]; query: number[] } = {
     fragment: [],
@@ -194,22 +208,23 @@ function resultSource(
   };
 }
 
-/** Rows a prefiltered search must skip: deleted, filtered out, or without a vector. */
-function exclusionMask(
-  rows: number,
-  deleted: Uint8Array | null,
-  filter: Uint8Array | null,
-  unsearchable: Uint8Array | null,
-): { exclude: Uint8Array | null; excludedCount: number } {
-  if (deleted === null && filter === null && unsearchable === null) return { exclude: null, excludedCount: 0 };
-  const exclude = new Uint8Array(rows);
-  let count = 0;
-  for (let i = 0; i < rows; i++) {
-    const out = (deleted !== null && deleted[i] === 1) || (filter !== null && filter[i] !== 1) || (unsearchable !== null && unsearchable[i] === 1);
-    if (out) {
-      exclude[i] = 1;
-      count++;
-    }
-  }
-  return { exclude, excludedCount: count };
+/** The query vectors numbered in `which`, packed at byte 0 of a new buffer. */
+function pickQueries(queries: Float32Array, dims: number, which: readonly number[]): Float32Array {
+  const out = new Float32Array(which.length * dims);
+  which.forEach((q, i) => out.set(queries.subarray(q * dims, (q + 1) * dims), i * dims));
+  return out;
+}
+
+
+/** `masks` with each fragment's filter result kept, so a fragment is filtered once per query. */
+function memoizeFilterMasks(masks: FilterMasks): FilterMasks {
+  const results = new Map<number, Uint8Array | null>();
+  return {
+    ...masks,
+    mayMatch: (fragment) => masks.mayMatch(fragment),
+    evaluate: (fragment, batch) => {
+      if (!results.has(fragment.id)) results.set(fragment.id, masks.evaluate(fragment, batch));
+      return results.get(fragment.id)!;
+    },
+  };
 }

@@ -2,7 +2,7 @@ import type { Data, RecordBatch, Schema } from "apache-arrow";
 import type { QueryPlan } from "../plan/index.js";
 import type { FragmentSnapshot, TableSnapshot } from "../storage/table-snapshot.js";
 import type { ExecutionContext } from "./execution-context.js";
-import { evaluateFilters, selectionMask } from "./filter-mask.js";
+import { prepareFilterMasks, selectionMask } from "./filter-mask.js";
 import { readFragments } from "./fragment-reader.js";
 import { type Projection, type RowSource, makeRowIdData, makeRowIdRange, projectRows } from "./project.js";
 import { takeRows } from "./take-rows.js";
@@ -32,12 +32,14 @@ export async function* scanFragments(
   stats.fragments = snapshot.fragments.length;
   if (remaining <= 0) return;
   const hasFilter = plan.filters.length > 0;
+  const filters = await prepareFilterMasks(plan.filters, snapshot);
 
   // Fragments the offset covers entirely are skipped unread when no filter can change their row count.
   const toRead: FragmentSnapshot[] = [];
   for (const fragment of snapshot.fragments) {
     const live = fragment.physicalRows - fragment.deletedRows;
-    if (live <= 0) continue;
+    // Fragments the scalar indexes prove empty are never read.
+    if (live <= 0 || !filters.mayMatch(fragment)) continue;
     if (!hasFilter && toSkip >= live && toRead.length === 0) {
       toSkip -= live;
       continue;
@@ -49,7 +51,7 @@ export async function* scanFragments(
     context.checkDeadline();
     stats.fragmentsRead++;
     stats.rowsScanned += batch.numRows;
-    const selected = selectionMask(batch.numRows, deleted, evaluateFilters(plan.filters, batch));
+    const selected = selectionMask(batch.numRows, deleted, filters.evaluate(fragment, batch));
 
     // Walk the selected rows as runs, skipping `toSkip` and taking at most `remaining`.
     const runs: number[] = [];

@@ -13,6 +13,7 @@ import { InvalidArgumentError, NotSupportedError, QuiverError } from "../errors.
 import type { CastType, ColumnRef, FilterExpr, LiteralNode } from "./filter-ast.js";
 import type { BoundColumn, BoundConst, BoundExpr } from "./bound-expr.js";
 import { formatFilter } from "./format-filter.js";
+import { isListFunction, listElementType } from "./list-functions.js";
 import { columnResolutionError, isStringFallback, resolveColumn } from "./resolve-column.js";
 import { formatDate, formatTimestamp, parseDateText, parseTimestampText } from "./temporal.js";
 import {
@@ -269,6 +270,7 @@ class Binder {
   }
 
   private bindCall(expr: Extract<FilterExpr, { kind: "call" }>): BoundExpr {
+    if (isListFunction(expr.name)) return this.bindListCall(expr);
     let args = expr.args.map((a) => this.bind(a));
     const constant = args.every((a) => a.constant);
     const first = args[0]!;
@@ -316,8 +318,57 @@ class Binder {
         }
         break;
       }
+      default:
+        // The list functions returned through bindListCall above.
+        throw new TypeError(`unexpected function ${expr.name}()`);
     }
     return { kind: "call", type, name: expr.name, args, constant, source: expr };
+  }
+
+  /**
+   * array_has(list, value), array_has_any(list, [values]), array_has_all(list, [values]):
+   * the list is a column of strings or integers, the values non-null literals of the
+   * element type. Bound as a call whose first argument is the column and whose other
+   * arguments are the values.
+   */
+  private bindListCall(expr: Extract<FilterExpr, { kind: "call" }>): BoundExpr {
+    const name = expr.name;
+    if (name === "make_array") {
+      throw new InvalidArgumentError(
+        `Error resolving filter expression ${this.filterText}: an array such as ${formatFilter(expr)} is only supported as the second argument of array_has_any() or array_has_all().`,
+        "filter",
+      );
+    }
+    const list = this.bind(expr.args[0]!);
+    const element = list.kind === "column" ? listElementType(list.arrowType) : undefined;
+    if (list.kind !== "column" || element === undefined) {
+      throw new InvalidArgumentError(
+        `Error resolving filter expression ${this.filterText}: ${name}() needs a list column of strings or integers as its first argument, but ${describeOperand(list)} is ${typeNameOf(list)}.`,
+        "filter",
+      );
+    }
+    const second = expr.args[1]!;
+    let items: readonly FilterExpr[];
+    if (name === "array_has") items = [second];
+    else if (second.kind === "call" && second.name === "make_array") items = second.args;
+    else {
+      throw new InvalidArgumentError(
+        `Error resolving filter expression ${this.filterText}: ${name}() needs an array of values as its second argument, such as ${name}(${list.name}, ['a', 'b']).`,
+        "filter",
+      );
+    }
+    const values = items.map((item) => {
+      const bound = this.bind(item);
+      if (bound.kind !== "const" || bound.type !== element) {
+        throw new InvalidArgumentError(
+          `Error resolving filter expression ${this.filterText}: ${name}() looks for ${element === "string" ? "strings" : "integers"} in ${describeOperand(list)}, ` +
+            `but ${describeOperand(bound)} is not a non-null ${element === "string" ? "string" : "integer"} literal.`,
+          "filter",
+        );
+      }
+      return bound;
+    });
+    return { kind: "call", type: "bool", name, args: [list, ...values], constant: false, source: expr };
   }
 
   /** Coerces literals between a pair and checks they compare: returns both and their common type. */

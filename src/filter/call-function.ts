@@ -62,6 +62,12 @@ export function callFunction(
 ): ColumnValues {
   const first = args[0]!;
   switch (name) {
+    case "make_array":
+    case "array_has":
+    case "array_has_any":
+    case "array_has_all":
+      // Bound with their list column and evaluated by list-functions.ts, never here.
+      throw new TypeError(`${name}() is evaluated on its list column, not as a scalar function`);
     case "lower":
       return mapStrings(first, n, (s) => s.toLowerCase());
     case "upper":

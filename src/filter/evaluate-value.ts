@@ -38,6 +38,7 @@ import {
 import { compileLike, type LikeMatcher } from "./like-pattern.js";
 import { daysToNanos } from "./temporal.js";
 import { callFunction } from "./call-function.js";
+import { evaluateListFunction, isListFunction } from "./list-functions.js";
 import { arithmetic, castValues, negate, toBigInt64, toFloat64, toNanos, toStrings, type FailFn } from "./value-ops.js";
 import type { Scalar, ValueType } from "./value-type.js";
 
@@ -259,6 +260,11 @@ class Evaluator {
       case "cast":
         return castValues(this.evaluate(node.operand), node.operand.type, node.type, n, this.ctx.fail);
       case "call":
+        if (isListFunction(node.name)) {
+          const column = node.args[0] as Extract<BoundExpr, { kind: "column" }>;
+          const needles = node.args.slice(1).map((a) => (a as Extract<BoundExpr, { kind: "const" }>).value);
+          return boolValues(evaluateListFunction(node.name, column.indices, needles, this.ctx.batch));
+        }
         return callFunction(
           node.name,
           node.args.map((a) => this.evaluate(a)),

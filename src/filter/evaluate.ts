@@ -59,6 +59,22 @@ export function evaluatePredicate(expr: FilterExpr, batch: RecordBatch): Uint8Ar
 }
 
 /**
+ * Three-valued codes for every row of `batch`: 2 where `expr` is TRUE, 1 where it is
+ * NULL, 0 where it is FALSE. Scalar indexes evaluate a predicate once per distinct
+ * value with it and must tell NULL from FALSE, so that `NOT p` stays exact. Errors
+ * as {@link evaluatePredicate}.
+ *
+ * @internal
+ */
+export function evaluateTruth(expr: FilterExpr, batch: RecordBatch): Uint8Array {
+  const bound = bindExpression(expr, batch.schema);
+  if (bound.type !== "bool" && bound.type !== "null") return evaluatePredicate(expr, batch);
+  const values = evaluateNode(bound, contextFor(expr, batch, "filter"));
+  // toTri may hand back the evaluator's own array; copy so callers may keep or change it.
+  return Uint8Array.from(toTri(values, batch.numRows));
+}
+
+/**
  * The value of `expr` for every row of `batch`, as an Arrow vector of `batch.numRows`.
  * A bare column returns that column unchanged (its own type); computed values are
  * Int64, Float64, Utf8, Bool, Date32 or Timestamp(ns). Errors as {@link evaluatePredicate},

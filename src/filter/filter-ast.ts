@@ -157,7 +157,7 @@ export interface CastNode {
 }
 
 /** The functions the language knows; aliases (`char_length`) are parsed to these names. */
-export const FUNCTION_NAMES = ["abs", "coalesce", "length", "lower", "round", "upper"] as const;
+export const FUNCTION_NAMES = ["abs", "coalesce", "length", "lower", "round", "upper", "make_array", "array_has", "array_has_any", "array_has_all"] as const;
 /** A built-in function name. */
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

@@ -7,7 +7,8 @@
 export { parseExpression, parseFilter } from "./parser.js";
 export { formatFilter } from "./format-filter.js";
 export { checkColumns, referencedColumns, type ColumnCheckContext } from "./check-columns.js";
-export { evaluateExpression, evaluatePredicate } from "./evaluate.js";
+export { evaluateExpression, evaluatePredicate, evaluateTruth } from "./evaluate.js";
+export { bindExpression } from "./bind-expression.js";
 export {
   childrenOf,
   createBetween,

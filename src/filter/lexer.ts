@@ -35,7 +35,7 @@ const TWO_CHAR_OPERATORS: Record<string, string> = {
   "==": "=",
   "||": "||",
 };
-const ONE_CHAR_OPERATORS = new Set(["(", ")", ",", ".", "+", "-", "*", "/", "%", "=", "<", ">"]);
+const ONE_CHAR_OPERATORS = new Set(["(", ")", ",", ".", "+", "-", "*", "/", "%", "=", "<", ">", "[", "]"]);
 const IDENTIFIER_START = /[\p{L}_]/u;
 const IDENTIFIER_PART = /[\p{L}\p{N}_$]/u;
 

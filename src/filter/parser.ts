@@ -47,6 +47,17 @@ const FUNCTION_ALIASES: Record<string, FunctionName> = {
   lower: "lower",
   round: "round",
   upper: "upper",
+  // List functions, with DataFusion's aliases: `[a, b]` is make_array(a, b).
+  make_array: "make_array",
+  make_list: "make_array",
+  array_has: "array_has",
+  array_contains: "array_has",
+  list_has: "array_has",
+  list_contains: "array_has",
+  array_has_any: "array_has_any",
+  list_has_any: "array_has_any",
+  array_has_all: "array_has_all",
+  list_has_all: "array_has_all",
 };
 
 /** Allowed argument counts, as [min, max]. */
@@ -57,6 +68,10 @@ const FUNCTION_ARITY: Record<FunctionName, readonly [number, number]> = {
   lower: [1, 1],
   round: [1, 2],
   upper: [1, 1],
+  make_array: [0, Infinity],
+  array_has: [2, 2],
+  array_has_any: [2, 2],
+  array_has_all: [2, 2],
 };
 
 const CAST_TYPES: Record<string, CastType> = {
@@ -351,6 +366,20 @@ class Parser {
           const inner = this.parseOr();
           this.expectOperator(")", "')' to close the '(' at position " + token.start);
           return inner;
+        }
+        if (token.value === "[") {
+          // An array literal, as DataFusion writes it: ['a', 'b'] is make_array('a', 'b').
+          this.index++;
+          const items: FilterExpr[] = [];
+          if (!this.isOperator("]")) {
+            items.push(this.parseOr());
+            while (this.isOperator(",")) {
+              this.index++;
+              items.push(this.parseOr());
+            }
+          }
+          this.expectOperator("]", "',' or ']' to close the array at position " + token.start);
+          return createCall("make_array", items);
         }
         return this.fail(token, "an expression");
       case "end":

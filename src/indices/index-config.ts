@@ -1,17 +1,36 @@
 import { type FtsOptions, type FtsParams, resolveFtsOptions } from "./fts/fts-options.js";
+import {
+  type HnswPqOptions,
+  type HnswSqOptions,
+  type IvfFlatOptions,
+  type IvfPqOptions,
+  type VectorIndexKind,
+  type VectorIndexParams,
+  resolveVectorIndexOptions,
+} from "./vector/vector-index-options.js";
+import type { ScalarIndexKind, ScalarIndexParams } from "./scalar/scalar-index-kind.js";
 
-/** The kinds of index LanceDB names; Quiver builds "fts" and refuses the others for now. */
+/** The kinds of index LanceDB names; Quiver builds "fts" and "hnswSq" and refuses the others for now. */
 export type IndexKind = "fts" | "ivfPq" | "ivfRq" | "ivfFlat" | "hnswPq" | "hnswSq" | "btree" | "bitmap" | "labelList" | "fm";
 
+export type { HnswPqOptions, HnswSqOptions, IvfFlatOptions, IvfPqOptions } from "./vector/vector-index-options.js";
+
 /** What an {@link Index} holds: its kind and checked options. @internal */
-export type IndexSpec = { readonly kind: "fts"; readonly params: FtsParams } | { readonly kind: Exclude<IndexKind, "fts">; readonly options: Readonly<Record<string, unknown>> };
+export type IndexSpec =
+  | { readonly kind: "fts"; readonly params: FtsParams }
+  | { readonly kind: VectorIndexKind; readonly params: VectorIndexParams }
+  | { readonly kind: ScalarIndexKind; readonly params: ScalarIndexParams }
+  | { readonly kind: Exclude<IndexKind, "fts" | VectorIndexKind | ScalarIndexKind>; readonly options: Readonly<Record<string, unknown>> };
 
 /**
  * The kind of index to build and its options, passed to
  * `table.createIndex(column, {config})` (LanceDB's `Index`).
  *
  * `Index.fts()` builds a full-text index (BM25 ranking) over a string column,
- * which `search(text, "fts")` and `query().fullTextSearch(text)` use. The
+ * which `search(text, "fts")` and `query().fullTextSearch(text)` use.
+ * `Index.hnswSq()` builds an approximate vector index (see docs/vector-indexes.md).
+ * `Index.btree()`, `Index.bitmap()` and `Index.labelList()` build scalar indexes that
+ * speed up `where` filters (see docs/scalar-indexes.md). The
  * other factories exist so code written for LanceDB compiles; creating those
  * indexes fails with NotSupportedError for now (vector search is exact and
  * filters scan, so results are the same without them).
@@ -35,9 +54,13 @@ export class Index {
     return new Index({ kind: "fts", params: resolveFtsOptions(options) });
   }
 
-  /** An IVF-PQ vector index (not built by Quiver yet). */
-  static ivfPq(options?: Record<string, unknown>): Index {
-    return Index.#other("ivfPq", options);
+  /**
+   * An IVF-PQ vector index: partitions of similar vectors, each vector stored
+   * as product-quantization codes. Options are checked now (a wrong one
+   * throws InvalidArgumentError here). Not built by this version yet.
+   */
+  static ivfPq(options?: Partial<IvfPqOptions>): Index {
+    return Index.#vector("ivfPq", options);
   }
 
   /** An IVF-RQ vector index (not built by Quiver yet). */
@@ -45,34 +68,64 @@ export class Index {
     return Index.#other("ivfRq", options);
   }
 
-  /** An IVF-Flat vector index (not built by Quiver yet). */
-  static ivfFlat(options?: Record<string, unknown>): Index {
-    return Index.#other("ivfFlat", options);
+  /**
+   * An IVF-Flat vector index: partitions of similar vectors, searched with full
+   * vectors. Options are checked now. Not built by this version yet.
+   */
+  static ivfFlat(options?: Partial<IvfFlatOptions>): Index {
+    return Index.#vector("ivfFlat", options);
   }
 
-  /** An HNSW-PQ vector index (not built by Quiver yet). */
-  static hnswPq(options?: Record<string, unknown>): Index {
-    return Index.#other("hnswPq", options);
+  /**
+   * An HNSW-PQ vector index. Quiver does not build it: use `Index.hnswSq()`
+   * (a graph over 8-bit vectors, re-ranked exactly) instead. Options are
+   * still checked here.
+   */
+  static hnswPq(options?: Partial<HnswPqOptions>): Index {
+    return Index.#vector("hnswPq", options);
   }
 
-  /** An HNSW-SQ vector index (not built by Quiver yet). */
-  static hnswSq(options?: Record<string, unknown>): Index {
-    return Index.#other("hnswSq", options);
+  /**
+   * An HNSW-SQ vector index: a navigable graph (usearch) over 8-bit
+   * scalar-quantized vectors; the best candidates are re-ranked with the
+   * full vectors, so `_distance` is exact. Queries tune it with `ef(n)` and
+   * `refineFactor(n)`. Options are checked now: a wrong one throws
+   * InvalidArgumentError naming it.
+   *
+   * @example
+   * await table.createIndex("vector", { config: Index.hnswSq({ distanceType: "cosine", m: 20, efConstruction: 300 }) });
+   */
+  static hnswSq(options?: Partial<HnswSqOptions>): Index {
+    return Index.#vector("hnswSq", options);
   }
 
-  /** A B-tree scalar index (not built by Quiver yet). */
+  /**
+   * A B-tree scalar index: the column's sorted distinct values, each with its
+   * rows. Speeds up `where` filters on the column (=, <, >, BETWEEN, IN,
+   * IS NULL...) in scans, vector and full-text searches. For numbers,
+   * strings, booleans, dates and timestamps; the default for such columns.
+   * See docs/scalar-indexes.md.
+   */
   static btree(): Index {
-    return Index.#other("btree", {});
+    return new Index({ kind: "btree", params: Object.freeze({}) });
   }
 
-  /** A bitmap scalar index (not built by Quiver yet). */
+  /**
+   * A bitmap scalar index: each distinct value with its set of rows; meant
+   * for columns with few distinct values (a category, a status). Answers the
+   * same filters as {@link Index.btree}.
+   */
   static bitmap(): Index {
-    return Index.#other("bitmap", {});
+    return new Index({ kind: "bitmap", params: Object.freeze({}) });
   }
 
-  /** A label-list scalar index (not built by Quiver yet). */
+  /**
+   * A label-list scalar index over a list column (`list<string>` or
+   * `list<int>`): each label with the rows whose list holds it, for
+   * `array_has_any`, `array_has_all` and `array_contains` filters.
+   */
   static labelList(): Index {
-    return Index.#other("labelList", {});
+    return new Index({ kind: "labelList", params: Object.freeze({}) });
   }
 
   /** An FM substring index (not built by Quiver yet). */
@@ -80,7 +133,11 @@ export class Index {
     return Index.#other("fm", {});
   }
 
-  static #other(kind: Exclude<IndexKind, "fts">, options: Record<string, unknown> | undefined): Index {
+  static #vector(kind: VectorIndexKind, options: unknown): Index {
+    return new Index({ kind, params: resolveVectorIndexOptions(kind, options) });
+  }
+
+  static #other(kind: Exclude<IndexKind, "fts" | VectorIndexKind | ScalarIndexKind>, options: Record<string, unknown> | undefined): Index {
     return new Index({ kind, options: Object.freeze({ ...(options ?? {}) }) });
   }
 
@@ -106,4 +163,14 @@ export interface IndexOptions {
   name?: string;
   /** Accepted for compatibility; an index is always built from the table's rows. */
   train?: boolean;
+  /**
+   * Quiver extension: called with the fraction of the build done (0 to 1,
+   * never decreasing) while a vector index is built.
+   */
+  onProgress?: (fractionDone: number) => void;
+  /**
+   * Quiver extension: aborting stops the build with OperationAbortedError;
+   * the table, its versions and its old indexes stay as they were.
+   */
+  signal?: AbortSignal;
 }

@@ -10,6 +10,13 @@ export interface ExplainOptions {
   readonly verbose?: boolean;
   /** Named in the scan line. */
   readonly tableName?: string;
+  /** The scalar indexes the filters use (`cat_idx (Bitmap on cat)`), shown on the filter line. */
+  readonly scalarIndices?: readonly string[];
+  /**
+   * The vector index a run searched (analyzePlan knows it; explainPlan reads
+   * no data, so its vector search shows as "flat").
+   */
+  readonly vectorIndex?: string;
 }
 
 /**
@@ -34,12 +41,12 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
     // A hybrid search: both searches fetch candidates, then the reranker fuses them.
     const depth = QueryPlan.hybridCandidateDepth(plan);
     lines.push(`Rerank: ${plan.rerank?.description ?? "RRFReranker(k=60)"}, candidates=${depth} per search`);
-    lines.push(describeKnn({ ...plan, offset: 0 }, knn, depth, verbose));
+    lines.push(describeKnn({ ...plan, offset: 0 }, knn, depth, verbose, options.vectorIndex));
     lines.push(describeFullText(fts, depth));
     if (plan.filters.length > 0) lines.push(`Filter: ${describeFilters(plan.filters)} (prefilter)`);
   } else if (knn) {
     if (knn.postfilter && plan.filters.length > 0) lines.push(`Filter: ${describeFilters(plan.filters)} (postfilter)`);
-    lines.push(describeKnn(plan, knn, limit ?? 0, verbose));
+    lines.push(describeKnn(plan, knn, limit ?? 0, verbose, options.vectorIndex));
     if (!knn.postfilter && plan.filters.length > 0) lines.push(`Filter: ${describeFilters(plan.filters)} (prefilter)`);
   } else if (fts) {
     lines.push(describeFullText(fts, (limit ?? 0) + plan.offset));
@@ -52,7 +59,9 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
   if ((verbose || fts) && plan.fastSearch) scan.push("fastSearch=true");
   lines.push(`Scan: ${scan.join(", ")}`);
 
-  return lines.map((line, depth) => `${"  ".repeat(depth)}${line}`).join("\n") + "\n";
+  const indices = options.scalarIndices ?? [];
+  const shown = lines.map((line) => (indices.length > 0 && line.startsWith("Filter: ") ? `${line}, scalar index: ${indices.join(", ")}` : line));
+  return shown.map((line, depth) => `${"  ".repeat(depth)}${line}`).join("\n") + "\n";
 }
 
 function describeFilters(filters: readonly FilterNode[]): string {
@@ -78,13 +87,13 @@ function describeProjection(plan: QueryPlan): string {
   return `[${names.join(", ")}]`;
 }
 
-function describeKnn(plan: QueryPlan, knn: KnnNode, limit: number, verbose: boolean): string {
+function describeKnn(plan: QueryPlan, knn: KnnNode, limit: number, verbose: boolean, vectorIndex: string | undefined): string {
   const parts = [
     `column=${knn.column ?? "auto"}`,
     `metric=${knn.distanceType}`,
     `k=${limit + plan.offset}`,
     `queries=${knn.vectors.length}${describeDims(knn.vectors)}`,
-    "flat",
+    vectorIndex === undefined ? "flat" : `index=${vectorIndex}`,
   ];
   if (knn.distanceRange) {
     const { lower, upper } = knn.distanceRange;

@@ -23,7 +23,7 @@ export interface QueryPlan {
   /** Rows to skip before returning any (per query vector for a vector search). */
   readonly offset: number;
   readonly withRowId: boolean;
-  /** `fastSearch()`: skip data not covered by an index (full-text search); recorded only for vector search. */
+  /** `fastSearch()`: skip data not covered by an index (full-text search, and vector search with a vector index). */
   readonly fastSearch: boolean;
   /** Present for a vector search. */
   readonly knn?: KnnNode;

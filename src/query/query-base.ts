@@ -1,6 +1,6 @@
 import type { RecordBatch, Schema, Table as ArrowTable } from "apache-arrow";
 import { InvalidArgumentError, NotSupportedError } from "../errors.js";
-import { createExecutionStats, executePlan, executeToTable, planOutputSchema } from "../exec/index.js";
+import { createExecutionStats, describeScalarIndexUse, executePlan, executeToTable, planOutputSchema } from "../exec/index.js";
 import { parseExpression, parseFilter } from "../filter/index.js";
 import { FilterNode, ProjectionNode, type ProjectedColumn, QueryPlan, explainPlan } from "../plan/index.js";
 import { type FullTextQuery, toFullTextNode } from "./full-text-query.js";
@@ -129,7 +129,8 @@ export class QueryBase implements AsyncIterable<RecordBatch> {
    * @param verbose - also show index parameters and the query vectors.
    */
   async explainPlan(verbose = false): Promise<string> {
-    return explainPlan(this.plan, { verbose, tableName: this.source.tableName });
+    const scalarIndices = this.plan.filters.length > 0 ? describeScalarIndexUse(this.plan, await this.source.snapshot()) : [];
+    return explainPlan(this.plan, { verbose, tableName: this.source.tableName, scalarIndices });
   }
 
   /**
@@ -139,7 +140,8 @@ export class QueryBase implements AsyncIterable<RecordBatch> {
    */
   async analyzePlan(): Promise<string> {
     const stats = createExecutionStats();
-    for await (const batch of executePlan(this.plan, await this.source.snapshot(), { stats })) void batch;
+    const snapshot = await this.source.snapshot();
+    for await (const batch of executePlan(this.plan, snapshot, { stats })) void batch;
     const metrics = [
       `fragments=${stats.fragments}`,
       `fragments_read=${stats.fragmentsRead}`,
@@ -147,9 +149,12 @@ export class QueryBase implements AsyncIterable<RecordBatch> {
       `rows_selected=${stats.rowsSelected}`,
       `output_rows=${stats.rowsOutput}`,
       ...(stats.kernel ? [`kernel=${stats.kernel}`] : []),
+      ...(stats.vectorIndex ? [`index_candidates=${stats.indexCandidates ?? 0}`] : []),
       `elapsed=${stats.elapsedMs.toFixed(3)}ms`,
     ];
-    return `${explainPlan(this.plan, { verbose: true, tableName: this.source.tableName })}Metrics: ${metrics.join(", ")}\n`;
+    const scalarIndices = describeScalarIndexUse(this.plan, snapshot);
+    const vectorIndex = stats.vectorIndex;
+    return `${explainPlan(this.plan, { verbose: true, tableName: this.source.tableName, scalarIndices, vectorIndex })}Metrics: ${metrics.join(", ")}\n`;
   }
 
   /**
@@ -220,8 +225,8 @@ export class StandardQueryBase extends QueryBase {
   /**
    * Skips data not covered by an index. A full-text search then searches only
    * the rows its index covers (rows added since it was built are left out
-   * until `optimize()`); Quiver has no vector indexes yet, so a vector search
-   * records it (see `explainPlan(true)`) and searches every row.
+   * until `optimize()`); so does a vector search with a vector index on its
+   * column. A vector search without a usable index searches every row.
    */
   fastSearch(): this {
     this.plan = QueryPlan.cloneWith(this.plan, { fastSearch: true });

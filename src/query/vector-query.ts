@@ -12,9 +12,11 @@ import { describeValue, requireInteger, requireNonEmptyString } from "./validate
  * `_distance` column; 10 of them unless `limit` says otherwise.
  *
  * With no vector index the search is exact: every row's vector is compared.
- * Index parameters (`nprobes`, `refineFactor`, `ef`...) are accepted and
- * recorded so code written for LanceDB runs unchanged; they do not change
- * exact results.
+ * With an HNSW-SQ index on the column built for the query's `distanceType`,
+ * indexed rows are searched through it (`ef`, `refineFactor` tune it) and rows
+ * added since are searched exactly and merged; `_distance` stays exact.
+ * IVF parameters (`nprobes`...) are accepted and recorded so code written for
+ * LanceDB runs unchanged.
  *
  * @example
  * const hits = await table.search(queryVector).where("lang = 'en'").distanceType("cosine").limit(5).toArray();
@@ -108,7 +110,10 @@ export class VectorQuery extends StandardQueryBase {
     return this.#update({ distanceRange: range });
   }
 
-  /** Sets how many candidates an HNSW index considers. Without one it is recorded and ignored. */
+  /**
+   * Sets how many candidates an HNSW index examines (default 64): higher gives
+   * better recall and slower queries. Without an HNSW index it is recorded and ignored.
+   */
   ef(ef: number): VectorQuery {
     const value = requireInteger("ef", "ef", ef, 1, "Pass a number of candidates, e.g. ef(64).");
     return this.#update({ ef: value });
@@ -145,9 +150,9 @@ export class VectorQuery extends StandardQueryBase {
   }
 
   /**
-   * Sets how many extra candidates an IVF-PQ index re-ranks with full
-   * vectors (limit × refineFactor). Without an index it is recorded and
-   * ignored: distances are always exact.
+   * Sets how many candidates a vector index re-ranks with full vectors: at
+   * least limit × refineFactor (an HNSW search re-ranks at least `ef` anyway).
+   * Without an index it is recorded and ignored: distances are always exact.
    */
   refineFactor(refineFactor: number): VectorQuery {
     const value = requireInteger("refineFactor", "refineFactor", refineFactor, 1, "Pass a multiplier, e.g. refineFactor(5).");

@@ -17,6 +17,10 @@ export class LocalObjectStore implements ObjectStore {
     return join(this.location, path);
   }
 
+  localPath(path: string): string {
+    return this.abs(path);
+  }
+
   async read(path: string): Promise<Uint8Array> {
     try {
       return await readFile(this.abs(path));

@@ -36,6 +36,8 @@ export interface ObjectStore {
   removeDir(dir: string): Promise<void>;
   /** Size in bytes of a file, or undefined when missing. */
   size(path: string): Promise<number | undefined>;
+  /** The absolute path of a file on the local file system, for stores that are local folders (memory-mapping). */
+  localPath?(path: string): string;
 }
 
 /** A byte range of a file. */

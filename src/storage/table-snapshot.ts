@@ -21,6 +21,11 @@ export interface TableSnapshot {
   /** Reads a file of the table's folder (a table-relative path, e.g. an index file). */
   readFile(path: string): Promise<Uint8Array>;
   /**
+   * The absolute local path of a table file when the table lives in a local
+   * folder (so a native library can memory-map it); undefined otherwise.
+   */
+  localFile?(path: string): string | undefined;
+  /**
    * A value derived from immutable files of the table (a decoded index, a
    * tokenized fragment), computed once and kept in the connection's cache.
    * `key` must name the files the value comes from, so it never goes stale.

@@ -207,6 +207,7 @@ export class TableStorage {
       fragments: Object.freeze(fragments),
       indices: manifest.indices,
       readFile: async (path: string) => (await this.readTableFile(path)).whole,
+      localFile: (path: string) => this.store.localPath?.(`${this.dir}/${path}`),
       cached: <T>(key: string, compute: () => Promise<{ value: T; bytes: number }>) => this.cachedValue(key, compute),
     });
   }

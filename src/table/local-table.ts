@@ -15,6 +15,7 @@ import { type FullTextQuery, instanceOfFullTextQuery } from "../query/full-text-
 import { Query } from "../query/query.js";
 import type { VectorQuery } from "../query/vector-query.js";
 import { Index, type IndexOptions } from "../indices/index-config.js";
+import { SCALAR_INDEX_LIST_NAMES, SCALAR_INDEX_TYPE_NAMES, isScalarIndexKind } from "../indices/scalar/scalar-index-kind.js";
 import { countLiveRows, type IndexEntry, type Manifest } from "../storage/manifest.js";
 import type { TableSnapshot } from "../storage/table-snapshot.js";
 import type { TableStorage } from "../storage/table-storage.js";
@@ -437,12 +438,19 @@ export class LocalTable extends Table {
     if (typeof replace !== "boolean") {
       throw new InvalidArgumentError(`createIndex("${column}") on table '${this.name}': replace must be true or false, got ${JSON.stringify(replace)}.`, "replace");
     }
-    await createIndex(this.storage, builder, { column, name, spec }, replace);
+    const { signal, onProgress } = options;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new InvalidArgumentError(`createIndex("${column}") on table '${this.name}': signal must be an AbortSignal, got ${JSON.stringify(signal)}.`, "signal");
+    }
+    if (onProgress !== undefined && typeof onProgress !== "function") {
+      throw new InvalidArgumentError(`createIndex("${column}") on table '${this.name}': onProgress must be a function (fractionDone) => void.`, "onProgress");
+    }
+    await createIndex(this.storage, builder, { column, name, spec }, replace, { signal, onProgress });
   }
 
   async listIndices(): Promise<IndexConfig[]> {
     const manifest = await this.current();
-    return manifest.indices.map((index) => ({ name: index.name, indexType: indexTypeName(index), columns: [index.column] }));
+    return manifest.indices.map((index) => ({ name: index.name, indexType: indexTypeName(index, "list"), columns: [index.column] }));
   }
 
   async indexStats(name: string): Promise<IndexStatistics | undefined> {
@@ -457,7 +465,8 @@ export class LocalTable extends Table {
       if (covered.has(fragment.id)) indexed += live;
       else unindexed += live;
     }
-    return { numIndexedRows: indexed, numUnindexedRows: unindexed, indexType: indexTypeName(index), numIndices: 1 };
+    const distanceType = typeof index.parameters.distance_type === "string" ? index.parameters.distance_type : undefined;
+    return { numIndexedRows: indexed, numUnindexedRows: unindexed, indexType: indexTypeName(index), ...(distanceType ? { distanceType } : {}), numIndices: 1 };
   }
 
   async dropIndex(name: string): Promise<void> {
@@ -525,8 +534,15 @@ export class LocalTable extends Table {
   }
 }
 
+/** LanceDB's `indexType` names of the vector kinds. */
+const VECTOR_INDEX_TYPES: Readonly<Record<string, string>> = Object.freeze({ ivfPq: "IVF_PQ", ivfFlat: "IVF_FLAT", hnswSq: "IVF_HNSW_SQ", hnswPq: "IVF_HNSW_PQ" });
+
 /** LanceDB's `indexType` for an index entry. */
-function indexTypeName(index: IndexEntry): string {
+function indexTypeName(index: IndexEntry, where: "list" | "stats" = "stats"): string {
+  // LanceDB names scalar kinds differently in listIndices() ("BTree") and indexStats() ("BTREE").
+  if (isScalarIndexKind(index.kind) && where === "list") return SCALAR_INDEX_LIST_NAMES[index.kind];
+  if (VECTOR_INDEX_TYPES[index.kind] !== undefined) return VECTOR_INDEX_TYPES[index.kind]!;
+  if (isScalarIndexKind(index.kind)) return SCALAR_INDEX_TYPE_NAMES[index.kind];
   return index.kind === "fts" ? "FTS" : String(index.kind);
 }
 

@@ -67,6 +67,7 @@ export function createFakeSnapshot(
     fragments: frags,
     indices: [],
     readFile: async (path) => Promise.reject(new Error(`a fake snapshot has no file ${path}`)),
+    localFile: () => undefined,
     cached: async (_key, compute) => (await compute()).value,
     loads,
   };

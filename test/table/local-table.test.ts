@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   ColumnNotFoundError,
   FilterSyntaxError,
+  Index,
   InvalidArgumentError,
   ReadOnlyVersionError,
   SchemaMismatchError,
@@ -338,12 +339,18 @@ describe("Table handles", () => {
 });
 
 describe("Table indexes", () => {
-  it("lists no indexes, has no stats, and explains that indexes are not built yet", async () => {
+  it("lists no indexes, has no stats, and explains which kinds are not built yet", async () => {
     const table = await makeTable();
     expect(await table.listIndices()).toEqual([]);
     expect(await table.indexStats("vector_idx")).toBeUndefined();
-    const error = await expectUnchanged(table, () => table.createIndex("vector"));
+    const error = await expectUnchanged(table, () => table.createIndex("vector", { config: Index.ivfPq() }));
     expect((error as Error).message).toMatch(/not built yet/);
     await expectUnchanged(table, () => table.dropIndex("vector_idx"));
+  });
+
+  it("builds an HNSW-SQ index on a vector column when createIndex has no config", async () => {
+    const table = await makeTable();
+    await table.createIndex("vector");
+    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IVF_HNSW_SQ", columns: ["vector"] }]);
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, formatList } from "../../errors.js";
+import { InvalidArgumentError, OperationAbortedError, formatList } from "../../errors.js";
 import type { IndexEntry, Manifest } from "../../storage/manifest.js";
 import type { TableStorage } from "../../storage/table-storage.js";
 import type { IndexBuildControl, IndexBuilder, IndexRequest } from "./index-builder.js";
@@ -28,7 +28,7 @@ export async function createIndex(
   if (!replace) refuseClash(storage.tableName, base.indices, request);
   const entry = await builder.write(storage, storage.snapshot(base), request, undefined, control);
   try {
-    control?.signal?.throwIfAborted();
+    if (control?.signal?.aborted) throw new OperationAbortedError(`createIndex("${request.column}") on table '${storage.tableName}'`, { cause: control.signal.reason });
     return await storage.commit(async (latest) => {
       const current = storage.requireBase(latest);
       if (!current.schema.fields.some((f) => f.name === request.column)) {

@@ -3,12 +3,23 @@ import { NotSupportedError } from "../../errors.js";
 import type { IndexKind, IndexSpec } from "../../indices/index-config.js";
 import { isTextType } from "../../indices/fts/text-column.js";
 import type { IndexEntry } from "../../storage/manifest.js";
+import { isVectorType } from "../../exec/vector-column.js";
+import { resolveVectorIndexOptions } from "../../indices/vector/vector-index-options.js";
 import { ftsIndexBuilder } from "./fts-index-builder.js";
+import { isValueIndexable } from "../../indices/scalar/scalar-column.js";
+import { scalarIndexBuilder } from "./scalar-index-builder.js";
 import type { IndexBuilder } from "./index-builder.js";
+import { vectorIndexBuilder } from "./vector-index-builder.js";
 
 /** The builder of each index kind Quiver can build; a kind missing here is refused with NotSupportedError. */
 const BUILDERS: Partial<Record<IndexKind, IndexBuilder>> = {
   fts: ftsIndexBuilder,
+  btree: scalarIndexBuilder,
+  bitmap: scalarIndexBuilder,
+  labelList: scalarIndexBuilder,
+  hnswSq: vectorIndexBuilder,
+  // TODO(ivf): register ivfFlat and ivfPq here once src/indices/vector/ivf/ is wired to an IndexBuilder
+  // (build through it, load through src/indices/vector/load-vector-index.ts); until then they are refused.
 };
 
 /** The builder for `kind` on `field`; throws {@link indexRefusal} for a kind not built. */
@@ -24,7 +35,8 @@ export function indexRefusal(table: string, field: Field, kind?: IndexKind): Not
   return new NotSupportedError(
     `createIndex("${field.name}") on table '${table}': ${what} not built yet by this version of Quiver ` +
       `(it builds ${Object.keys(BUILDERS).join(", ")}). Searches and filters are exact without an index.` +
-      (isTextType(field.type) ? ` For keyword search on the text column '${field.name}', build a full-text index: createIndex("${field.name}", {config: Index.fts()}).` : ""),
+      (isTextType(field.type) ? ` For keyword search on the text column '${field.name}', build a full-text index: createIndex("${field.name}", {config: Index.fts()}).` : "") +
+      (isVectorType(field.type) && kind !== undefined ? ` For approximate vector search, build an HNSW-SQ index: createIndex("${field.name}", {config: Index.hnswSq()}).` : ""),
   );
 }
 
@@ -40,7 +52,10 @@ export function builderOfEntry(table: string, entry: IndexEntry): IndexBuilder {
  * chooses by the column's type; undefined when Quiver has no default for it.
  */
 export function defaultIndexFor(field: Field): IndexSpec | undefined {
-  void field;
+  // A vector column gets HNSW-SQ: no training step, good recall at small and large sizes (docs/vector-indexes.md).
+  if (isVectorType(field.type)) return { kind: "hnswSq", params: resolveVectorIndexOptions("hnswSq", {}) };
+  // Numbers, strings, booleans, dates and timestamps get a btree, as LanceDB's Index.auto does (strings too: full-text is opt-in).
+  if (isValueIndexable(field.type)) return { kind: "btree", params: Object.freeze({}) };
   return undefined;
 }
 

@@ -1,0 +1,222 @@
+import type { Data, FixedSizeList, RecordBatch } from "apache-arrow";
+import { DEFAULT_EF } from "../indices/vector/hnsw/hnsw-index.js";
+import { loadVectorIndex } from "../indices/vector/load-vector-index.js";
+import type { VectorIndexHits } from "../indices/vector/vector-index.js";
+import { decodeVectorIndexParams } from "../indices/vector/vector-index-options.js";
+import type { DistanceType, QueryPlan } from "../plan/index.js";
+import type { IndexEntry } from "../storage/manifest.js";
+import type { FragmentSnapshot, TableSnapshot } from "../storage/table-snapshot.js";
+import type { ExecutionContext } from "./execution-context.js";
+import type { FilterMasks } from "./filter-mask.js";
+import { readFragments } from "./fragment-reader.js";
+import { type KnnCandidates, exclusionMask } from "./knn-candidates.js";
+import type { KnnInput } from "./knn.js";
+import { unsearchableRows, vectorsAsFloat32 } from "./vector-column.js";
+
+/** Index kinds this version can search. */
+const SEARCHABLE_KINDS: ReadonlySet<string> = new Set(["hnswSq"]);
+
+/**
+ * With a filter, below this many qualifying rows an exact search of them is
+ * cheaper than walking the graph, and it always finds k.
+ */
+const EXACT_ROWS = 1024;
+/**
+ * Cost of one HNSW candidate in exact-distance units: each examined node
+ * costs about 2·m 8-bit distances plus graph bookkeeping and the exact
+ * re-rank. A filtered search goes exact when the qualifying rows cost less
+ * to scan than the candidates the graph would need.
+ */
+const HNSW_CANDIDATE_COST = 16;
+/** Past this share of the index, asking the graph for more candidates costs more than an exact search. */
+const MAX_INDEX_SHARE = 0.5;
+/** Each retry asks the index for this many times more candidates. */
+const GROWTH = 4;
+const TWO_32 = 4294967296;
+
+/**
+ * The vector index of `column` that a search with `distanceType` can use:
+ * as in LanceDB, an index built for one metric is not used for another (the
+ * search is then exact).
+ */
+export function usableVectorIndex(snapshot: TableSnapshot, column: string, distanceType: DistanceType): IndexEntry | undefined {
+  return snapshot.indices.find(
+    (i) => i.column === column && SEARCHABLE_KINDS.has(i.kind) && decodeVectorIndexParams(i.parameters).distanceType === distanceType,
+  );
+}
+
+/** One indexed search: the fragments the index covers, searched through it. */
+export interface IndexedSearch {
+  readonly plan: QueryPlan;
+  readonly snapshot: TableSnapshot;
+  readonly input: KnnInput;
+  readonly entry: IndexEntry;
+  /** Live fragments the index covers (that the filters may match). */
+  readonly fragments: readonly FragmentSnapshot[];
+  /** The prefilter (no filters for a postfiltered search). */
+  readonly filters: FilterMasks;
+  /** Results wanted per query: limit + offset. */
+  readonly fetch: number;
+  readonly context: ExecutionContext;
+  readonly found: KnnCandidates;
+}
+
+interface CoveredFragment {
+  readonly fragment: FragmentSnapshot;
+  /** 1 for each row that must not be returned; null: none. */
+  readonly exclude: Uint8Array | null;
+}
+
+/**
+ * Searches the fragments an index covers through it and adds the hits to
+ * `found`. Candidates from the index are re-ranked with exact distances from
+ * the stored vectors (so `_distance` is what an exact search reports), deleted
+ * and filtered-out rows are dropped, and the index is asked again for more
+ * candidates until `fetch` rows survive. Returns the queries for which an
+ * exact search of the covered fragments is the better or the only complete
+ * answer: a very selective filter, or an index that ran out of candidates
+ * before `fetch` qualifying rows were found — so a prefiltered search never
+ * returns fewer rows than qualify.
+ */
+export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
+  const { plan, snapshot, input, entry, fragments, filters, fetch, context, found } = search;
+  const knn = plan.knn!;
+  const stats = context.stats;
+  const { column, queries, queryCount } = input;
+  const dims = column.dims;
+  const everyQuery = Array.from({ length: queryCount }, (_, q) => q);
+  if (fragments.length === 0) return [];
+
+  // Which rows may be returned. Without a filter only deletion masks are read, not the fragments.
+  const prefiltered = !knn.postfilter && plan.filters.length > 0;
+  const covered = new Map<number, CoveredFragment>();
+  let allowed = 0;
+  if (prefiltered) {
+    for await (const { fragment, batch, deleted } of readFragments(fragments, { readAhead: true })) {
+      context.checkDeadline();
+      stats.fragmentsRead++;
+      stats.rowsScanned += batch.numRows;
+      const vectorData = batch.data.children[column.index] as Data<FixedSizeList>;
+      const { exclude, excludedCount } = exclusionMask(batch.numRows, deleted, filters.evaluate(fragment, batch), unsearchableRows(vectorData, dims));
+      allowed += batch.numRows - excludedCount;
+      covered.set(fragment.id, { fragment, exclude });
+    }
+  } else {
+    for (const fragment of fragments) {
+      // Rows without a vector were never put in the index, so they need no mask.
+      covered.set(fragment.id, { fragment, exclude: fragment.deletedRows > 0 ? await fragment.deletionMask() : null });
+      allowed += fragment.physicalRows - fragment.deletedRows;
+    }
+  }
+  stats.rowsSelected += allowed;
+  if (allowed === 0) return [];
+
+  const index = await loadVectorIndex(snapshot, entry);
+  const size = index.size;
+  const selectivity = Math.min(1, allowed / Math.max(1, size));
+  const want = fetch * (knn.refineFactor ?? 1);
+  const firstAsk = Math.ceil(want / selectivity);
+  if (prefiltered && allowed <= Math.max(EXACT_ROWS, Math.max(firstAsk, knn.ef ?? DEFAULT_EF) * HNSW_CANDIDATE_COST)) return everyQuery;
+
+  stats.vectorIndex = entry.name;
+  stats.indexCandidates ??= 0;
+  const options = { ef: knn.ef, minimumNprobes: knn.minimumNprobes, maximumNprobes: knn.maximumNprobes };
+  const exact: number[] = [];
+  for (let q = 0; q < queryCount; q++) {
+    // The kernel needs the query at byte 0 of its own buffer.
+    const query = queries.slice(q * dims, (q + 1) * dims);
+    let ask = firstAsk;
+    for (;;) {
+      context.checkDeadline();
+      const hits = index.search(query, ask, options);
+      stats.indexCandidates += hits.keys.length;
+      const refined = await refine(hits, covered, query, dims, column.index, knn.distanceType, knn.distanceRange, context);
+      const exhausted = hits.keys.length < ask || ask >= size;
+      if (refined.rows.length >= fetch || refined.reachedUpper || exhausted) {
+        // An index that ran dry while enough rows qualify (an unreachable part of the graph): search exactly.
+        if (refined.rows.length < Math.min(fetch, allowed) && knn.distanceRange === undefined) {
+          exact.push(q);
+          break;
+        }
+        for (let i = 0; i < refined.rows.length && i < fetch; i++) {
+          found.add(q, found.slot(refined.fragments[i]!, refined.batches[i]!), refined.rows[i]!, refined.distances[i]!);
+        }
+        break;
+      }
+      if (ask >= size * MAX_INDEX_SHARE) {
+        exact.push(q);
+        break;
+      }
+      ask = Math.min(size, ask * GROWTH);
+    }
+  }
+  return exact;
+}
+
+/** Exactly re-ranked candidates, nearest first. */
+interface Refined {
+  fragments: FragmentSnapshot[];
+  batches: RecordBatch[];
+  rows: number[];
+  distances: number[];
+  /** A candidate at or beyond the distance range's upper bound was seen: farther ones would be too. */
+  reachedUpper: boolean;
+}
+
+/**
+ * Drops excluded candidates and computes the exact distance of the rest with
+ * the same kernel as an exact search, so equal rows get equal `_distance`.
+ */
+async function refine(
+  hits: VectorIndexHits,
+  covered: ReadonlyMap<number, CoveredFragment>,
+  query: Float32Array,
+  dims: number,
+  columnIndex: number,
+  metric: DistanceType,
+  range: { readonly lower?: number; readonly upper?: number } | undefined,
+  context: ExecutionContext,
+): Promise<Refined> {
+  const keep: { fragment: FragmentSnapshot; row: number }[] = [];
+  for (let i = 0; i < hits.keys.length; i++) {
+    const key = hits.keys[i]!;
+    const fragmentId = Math.floor(key / TWO_32);
+    const row = key - fragmentId * TWO_32;
+    const info = covered.get(fragmentId);
+    if (info === undefined || info.exclude?.[row] === 1) continue;
+    keep.push({ fragment: info.fragment, row });
+  }
+  const out: Refined = { fragments: [], batches: [], rows: [], distances: [], reachedUpper: false };
+  if (keep.length === 0) return out;
+
+  const batches = new Map<number, RecordBatch>();
+  const gathered = new Float32Array(keep.length * dims);
+  for (let i = 0; i < keep.length; i++) {
+    const { fragment, row } = keep[i]!;
+    let batch = batches.get(fragment.id);
+    if (batch === undefined) {
+      batch = await fragment.load();
+      batches.set(fragment.id, batch);
+    }
+    const vectors = vectorsAsFloat32(batch.data.children[columnIndex] as Data<FixedSizeList>, dims);
+    gathered.set(vectors.subarray(row * dims, (row + 1) * dims), i * dims);
+  }
+  const result = context.kernel.search({ dataset: gathered, rows: keep.length, dims, queries: query, queryCount: 1, count: keep.length, metric });
+  const lower = range?.lower ?? -Infinity;
+  const upper = range?.upper ?? Infinity;
+  for (let i = 0; i < keep.length; i++) {
+    const d = result.distances[i]!;
+    if (d !== d) continue; // NaN: no distance, never a result (as in the exact search)
+    if (d >= upper) {
+      out.reachedUpper = true;
+      break;
+    }
+    if (d < lower) continue;
+    const { fragment, row } = keep[result.rows[i]!]!;
+    out.fragments.push(fragment);
+    out.batches.push(batches.get(fragment.id)!);
+    out.rows.push(row);
+    out.distances.push(d);
+  }
+  return out;
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from "node:crypto";
+import { readFile, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Data, FixedSizeList } from "apache-arrow";
+import { OperationAbortedError } from "../../../errors.js";
+import { unsearchableRows, vectorsAsFloat32 } from "../../../exec/vector-column.js";
+import type { FragmentSnapshot } from "../../../storage/table-snapshot.js";
+import { loadUsearchBinding, type NativeHnsw } from "../usearch-binding.js";
+import type { VectorIndexParams } from "../vector-index-options.js";
+import { USEARCH_METRICS } from "./hnsw-index.js";
+import { type ScalarQuantizer, encodeRows, trainScalarQuantizer } from "./scalar-quantizer.js";
+
+/** Progress and cancellation of a build. */
+export interface HnswBuildControl {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (fractionDone: number) => void;
+  /** Names the operation in the error an abort raises. */
+  readonly operation: string;
+}
+
+/** An index to extend instead of starting over (optimize). */
+export interface HnswBase {
+  /** The stored graph, loaded into memory (a viewed graph is read-only). */
+  readonly graph: Uint8Array;
+  readonly quantizer: ScalarQuantizer;
+  /** Fragments whose live rows it holds. */
+  readonly fragmentIds: ReadonlySet<number>;
+}
+
+/** What a build produces: the graph file's bytes and the quantizer its codes use. */
+export interface HnswBuildResult {
+  readonly graph: Uint8Array;
+  readonly quantizer: ScalarQuantizer;
+  readonly rows: number;
+}
+
+/** Vectors the quantizer's scale and centre are chosen from. */
+const QUANTIZER_SAMPLE = 20_000;
+/** A chunk of insertions aims at this long, so queries on the event loop wait at most about this. */
+const CHUNK_TARGET_MS = 40;
+/** Share of the progress given to the pass that reads fragments and trains the quantizer. */
+const READ_SHARE = 0.1;
+
+interface LiveRows {
+  readonly fragment: FragmentSnapshot;
+  /** Offsets of the rows to index: not deleted, with a vector. */
+  readonly rows: Uint32Array;
+}
+
+/**
+ * Builds an HNSW graph over the live, non-null vectors of `column` in
+ * `fragments`, keyed by row key (fragment id × 2^32 + offset). Insertions run
+ * in chunks on usearch's threads, with a turn for the event loop between
+ * chunks, a progress report and an abort check; nothing is written to the
+ * table here. With `base`, its graph is loaded, rows deleted since are
+ * removed and only fragments it does not hold are added.
+ */
+export async function buildHnswIndex(
+  fragments: readonly FragmentSnapshot[],
+  column: string,
+  dims: number,
+  params: VectorIndexParams,
+  control: HnswBuildControl,
+  base?: HnswBase,
+): Promise<HnswBuildResult> {
+  const { CompiledIndex } = loadUsearchBinding();
+  const report = progressReporter(control.onProgress);
+  checkAbort(control);
+
+  // Pass 1: which rows to index, and a sample for the quantizer.
+  const live: LiveRows[] = [];
+  const removed: number[] = [];
+  let total = 0;
+  for (const fragment of fragments) {
+    if (base?.fragmentIds.has(fragment.id)) {
+      // Already in the graph: only rows deleted since must leave it.
+      const mask = fragment.deletedRows > 0 ? await fragment.deletionMask() : null;
+      if (mask) for (let r = 0; r < mask.length; r++) if (mask[r] === 1) removed.push(fragment.id * 4294967296 + r);
+      continue;
+    }
+    const { vectors, rows } = await liveVectors(fragment, column, dims);
+    void vectors;
+    live.push({ fragment, rows });
+    total += rows.length;
+    checkAbort(control);
+  }
+  report(READ_SHARE / 2);
+  const quantizer = base?.quantizer ?? trainScalarQuantizer(...(await sampleVectors(live, column, dims, total)), dims, params.distanceType);
+  report(READ_SHARE);
+
+  const native: NativeHnsw = new CompiledIndex(dims, USEARCH_METRICS[params.distanceType], "i8", params.m ?? 20, params.efConstruction ?? 300, 1, false);
+  if (base) {
+    await withTempFile(base.graph, (path) => native.load(path));
+    if (removed.length > 0) native.remove(BigUint64Array.from(removed, (k) => BigInt(k)));
+  }
+
+  // Pass 2: insert in chunks sized to take about CHUNK_TARGET_MS each.
+  let chunk = 256;
+  let added = 0;
+  for (const { fragment, rows } of live) {
+    const { vectors } = await liveVectors(fragment, column, dims);
+    for (let start = 0; start < rows.length; ) {
+      checkAbort(control);
+      const count = Math.min(chunk, rows.length - start);
+      const codes = new Int8Array(count * dims);
+      encodeRows(quantizer, vectors, rows, start, count, codes);
+      const keys = new BigUint64Array(count);
+      const high = BigInt(fragment.id) << 32n;
+      for (let i = 0; i < count; i++) keys[i] = high | BigInt(rows[start + i]!);
+      const began = performance.now();
+      native.add(keys, codes, 0);
+      const took = performance.now() - began;
+      chunk = Math.max(64, Math.min(65_536, Math.round((count * CHUNK_TARGET_MS) / Math.max(1, took))));
+      start += count;
+      added += count;
+      report(READ_SHARE + ((1 - READ_SHARE) * added) / Math.max(1, total));
+      await yieldToEventLoop();
+    }
+  }
+  checkAbort(control);
+  const graph = await saveToBytes(native);
+  report(1);
+  return { graph, quantizer, rows: native.size() };
+}
+
+/** The float32 vectors of a fragment's column and the offsets of its live rows that have one. */
+async function liveVectors(fragment: FragmentSnapshot, column: string, dims: number): Promise<{ vectors: Float32Array; rows: Uint32Array }> {
+  const [batch, deleted] = await Promise.all([fragment.load(), fragment.deletedRows > 0 ? fragment.deletionMask() : null]);
+  const index = batch.schema.fields.findIndex((f) => f.name === column);
+  const data = batch.data.children[index] as Data<FixedSizeList>;
+  const vectors = vectorsAsFloat32(data, dims);
+  const unsearchable = unsearchableRows(data, dims);
+  const rows: number[] = [];
+  for (let r = 0; r < batch.numRows; r++) {
+    if ((deleted !== null && deleted[r] === 1) || (unsearchable !== null && unsearchable[r] === 1)) continue;
+    rows.push(r);
+  }
+  return { vectors, rows: Uint32Array.from(rows) };
+}
+
+/** Up to QUANTIZER_SAMPLE vectors spread evenly over the rows to index. */
+async function sampleVectors(live: readonly LiveRows[], column: string, dims: number, total: number): Promise<[Float32Array, number]> {
+  const step = Math.max(1, total / QUANTIZER_SAMPLE);
+  const picked = Math.min(total, QUANTIZER_SAMPLE);
+  const out = new Float32Array(picked * dims);
+  let n = 0;
+  let seen = 0;
+  let next = 0;
+  for (const { fragment, rows } of live) {
+    if (n >= picked) break;
+    const end = seen + rows.length;
+    if (next >= end) {
+      seen = end;
+      continue;
+    }
+    const { vectors } = await liveVectors(fragment, column, dims);
+    while (next < end && n < picked) {
+      const r = rows[Math.floor(next) - seen]!;
+      out.set(vectors.subarray(r * dims, (r + 1) * dims), n * dims);
+      n++;
+      next += step;
+    }
+    seen = end;
+  }
+  return [out.subarray(0, n * dims), n];
+}
+
+function checkAbort(control: HnswBuildControl): void {
+  const signal = control.signal;
+  if (signal?.aborted) throw new OperationAbortedError(control.operation, { cause: signal.reason });
+}
+
+function progressReporter(onProgress: ((fraction: number) => void) | undefined): (fraction: number) => void {
+  let last = -1;
+  return (fraction) => {
+    const value = Math.min(1, Math.max(last, fraction));
+    if (onProgress === undefined || value === last) return;
+    last = value;
+    onProgress(value);
+  };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** usearch saves and loads only by path: go through a private temporary file. */
+async function withTempFile<T>(bytes: Uint8Array | null, use: (path: string) => T): Promise<T> {
+  const path = join(tmpdir(), `quiver-hnsw-${randomUUID()}.usearch`);
+  try {
+    if (bytes !== null) await writeFile(path, bytes);
+    return use(path);
+  } finally {
+    await unlink(path).catch(() => undefined);
+  }
+}
+
+async function saveToBytes(native: NativeHnsw): Promise<Uint8Array> {
+  const path = join(tmpdir(), `quiver-hnsw-${randomUUID()}.usearch`);
+  try {
+    native.save(path);
+    return await readFile(path);
+  } finally {
+    await unlink(path).catch(() => undefined);
+  }
+}
+
+/** Loads a stored graph fully into memory (for extending it, or from a store that is not a local folder). */
+export async function loadGraphCopy(native: NativeHnsw, graph: Uint8Array): Promise<void> {
+  await withTempFile(graph, (path) => native.load(path));
+}

@@ -1,0 +1,68 @@
+import { CorruptTableError, NotSupportedError } from "../../errors.js";
+import type { IndexEntry } from "../../storage/manifest.js";
+import type { TableSnapshot } from "../../storage/table-snapshot.js";
+import { loadGraphCopy } from "./hnsw/build-hnsw-index.js";
+import { HNSW_GRAPH_FILE, HNSW_QUANTIZER_FILE, HnswIndex, USEARCH_METRICS } from "./hnsw/hnsw-index.js";
+import { type ScalarQuantizer, decodeScalarQuantizer } from "./hnsw/scalar-quantizer.js";
+import { loadUsearchBinding } from "./usearch-binding.js";
+import type { VectorIndex } from "./vector-index.js";
+import { decodeVectorIndexParams } from "./vector-index-options.js";
+
+/** Bytes a memory-mapped graph is charged in the cache: its pages belong to the OS page cache, not the heap. */
+const VIEWED_GRAPH_BYTES = 64 * 1024;
+
+/**
+ * The loaded index of `entry`, once per connection (kept in the table's
+ * cache under the index's uuid; index files never change). Loaded on first
+ * use: a table folder on local disk is memory-mapped (usearch `view`), so
+ * opening costs no copy and the OS pages it in as searched; other stores are
+ * read and loaded into memory.
+ *
+ * @internal
+ */
+export async function loadVectorIndex(snapshot: TableSnapshot, entry: IndexEntry): Promise<VectorIndex> {
+  if (entry.kind !== "hnswSq") {
+    throw new NotSupportedError(`Table '${snapshot.tableName}': the ${entry.kind} index '${entry.name}' was written by a newer Quiver; this version cannot search it.`);
+  }
+  const folder = `_indices/${entry.uuid}`;
+  return snapshot.cached(`${folder}/${HNSW_GRAPH_FILE}#hnsw`, async () => {
+    const quantizer = await readQuantizer(snapshot, entry, `${folder}/${HNSW_QUANTIZER_FILE}`);
+    const params = decodeVectorIndexParams(entry.parameters);
+    const { CompiledIndex } = loadUsearchBinding();
+    const native = new CompiledIndex(quantizer.dims, USEARCH_METRICS[quantizer.distanceType], "i8", params.m ?? 20, params.efConstruction ?? 300, 1, false);
+    const graphPath = `${folder}/${HNSW_GRAPH_FILE}`;
+    const local = snapshot.localFile?.(graphPath);
+    try {
+      if (local !== undefined) {
+        native.view(local);
+        return { value: new HnswIndex(native, quantizer), bytes: VIEWED_GRAPH_BYTES };
+      }
+      const bytes = await snapshot.readFile(graphPath);
+      await loadGraphCopy(native, bytes);
+      return { value: new HnswIndex(native, quantizer), bytes: bytes.byteLength };
+    } catch (error) {
+      throw corrupt(snapshot, entry, graphPath, "a usearch index file", error);
+    }
+  });
+}
+
+async function readQuantizer(snapshot: TableSnapshot, entry: IndexEntry, path: string): Promise<ScalarQuantizer> {
+  const bytes = await snapshot.readFile(path);
+  try {
+    return decodeScalarQuantizer(bytes);
+  } catch (error) {
+    throw corrupt(snapshot, entry, path, "a quantizer (quiver-sq/1 JSON)", error);
+  }
+}
+
+function corrupt(snapshot: TableSnapshot, entry: IndexEntry, file: string, expected: string, cause: unknown): CorruptTableError {
+  if (cause instanceof CorruptTableError) return cause;
+  return new CorruptTableError(
+    `Table '${snapshot.tableName}' version ${snapshot.version}: the index '${entry.name}' file ${file} is unreadable: ${(cause as Error).message}. ` +
+      `Rebuild it with createIndex("${entry.column}", {replace: true}), or search without it with bypassVectorIndex().`,
+    file,
+    expected,
+    "unreadable bytes",
+    { cause },
+  );
+}
