@@ -40,4 +40,9 @@ console.log(exact.map((r) => r.id));
 const controller = new AbortController();
 controller.abort();
 await table.createIndex("vector", { config: Index.hnswSq({ distanceType: "cosine" }), signal: controller.signal }).catch((e: Error) => console.log(e.name)); // OperationAbortedError
+// IVF-PQ (LanceDB's IVF_PQ): nprobes partitions are scanned; refineFactor re-ranks with the full vectors.
+const ivf = await db.createTable("items_ivf", rows);
+await ivf.createIndex("vector", { config: Index.ivfPq({ distanceType: "cosine", numPartitions: 16, numSubVectors: 8 }) });
+const pq = await ivf.search(query).distanceType("cosine").nprobes(4).refineFactor(5).limit(3).toArray();
+console.log(pq[0]?.id, (await ivf.listIndices())[0]?.indexType); // 42 IVF_PQ
 // --- example end

@@ -1,7 +1,7 @@
 import type { Data, FixedSizeList, RecordBatch } from "apache-arrow";
 import { DEFAULT_EF } from "../indices/vector/hnsw/hnsw-index.js";
 import { loadVectorIndex } from "../indices/vector/load-vector-index.js";
-import type { VectorIndexHits } from "../indices/vector/vector-index.js";
+import type { VectorIndex, VectorIndexHits } from "../indices/vector/vector-index.js";
 import { decodeVectorIndexParams } from "../indices/vector/vector-index-options.js";
 import type { DistanceType, QueryPlan } from "../plan/index.js";
 import type { IndexEntry } from "../storage/manifest.js";
@@ -14,7 +14,7 @@ import type { KnnInput } from "./knn.js";
 import { unsearchableRows, vectorsAsFloat32 } from "./vector-column.js";
 
 /** Index kinds this version can search. */
-const SEARCHABLE_KINDS: ReadonlySet<string> = new Set(["hnswSq"]);
+const SEARCHABLE_KINDS: ReadonlySet<string> = new Set(["hnswSq", "ivfFlat", "ivfPq"]);
 
 /**
  * With a filter, below this many qualifying rows an exact search of them is
@@ -70,9 +70,11 @@ interface CoveredFragment {
 /**
  * Searches the fragments an index covers through it and adds the hits to
  * `found`. Candidates from the index are re-ranked with exact distances from
- * the stored vectors (so `_distance` is what an exact search reports), deleted
- * and filtered-out rows are dropped, and the index is asked again for more
- * candidates until `fetch` rows survive. Returns the queries for which an
+ * the stored vectors (so `_distance` is what an exact search reports; an
+ * IVF-PQ index only with `refineFactor`, as in LanceDB, and its quantized
+ * distances otherwise), deleted and filtered-out rows are dropped (an IVF
+ * index skips them itself while scanning), and the index is asked again for
+ * more candidates until `fetch` rows survive. Returns the queries for which an
  * exact search of the covered fragments is the better or the only complete
  * answer: a very selective filter, or an index that ran out of candidates
  * before `fetch` qualifying rows were found — so a prefiltered search never
@@ -113,14 +115,18 @@ export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
 
   const index = await loadVectorIndex(snapshot, entry);
   const size = index.size;
+  const filtersInside = index.filtersCandidates === true;
   const selectivity = Math.min(1, allowed / Math.max(1, size));
+  const exactDistances = index.rerank !== "onRefineFactor" || knn.refineFactor !== undefined;
   const want = fetch * (knn.refineFactor ?? 1);
-  const firstAsk = Math.ceil(want / selectivity);
-  if (prefiltered && allowed <= Math.max(EXACT_ROWS, Math.max(firstAsk, knn.ef ?? DEFAULT_EF) * HNSW_CANDIDATE_COST)) return everyQuery;
+  // An index that skips excluded rows itself returns `want` allowed rows; a graph must be asked for more.
+  const firstAsk = filtersInside ? want : Math.ceil(want / selectivity);
+  if (prefiltered && allowed <= exactSearchBelow(index, firstAsk, knn.ef)) return everyQuery;
 
   stats.vectorIndex = entry.name;
   stats.indexCandidates ??= 0;
-  const options = { ef: knn.ef, minimumNprobes: knn.minimumNprobes, maximumNprobes: knn.maximumNprobes };
+  const allowedRows = filtersInside ? new Map(Array.from(covered, ([id, c]) => [id, c.exclude] as const)) : undefined;
+  const options = { ef: knn.ef, minimumNprobes: knn.minimumNprobes, maximumNprobes: knn.maximumNprobes, ...(allowedRows ? { allowed: allowedRows } : {}) };
   const exact: number[] = [];
   for (let q = 0; q < queryCount; q++) {
     // The kernel needs the query at byte 0 of its own buffer.
@@ -130,7 +136,7 @@ export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
       context.checkDeadline();
       const hits = index.search(query, ask, options);
       stats.indexCandidates += hits.keys.length;
-      const refined = await refine(hits, covered, query, dims, column.index, knn.distanceType, knn.distanceRange, context);
+      const refined = await refine(hits, covered, query, dims, column.index, knn.distanceType, knn.distanceRange, context, exactDistances);
       const exhausted = hits.keys.length < ask || ask >= size;
       if (refined.rows.length >= fetch || refined.reachedUpper || exhausted) {
         // An index that ran dry while enough rows qualify (an unreachable part of the graph): search exactly.
@@ -153,7 +159,18 @@ export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
   return exact;
 }
 
-/** Exactly re-ranked candidates, nearest first. */
+/**
+ * Below this many qualifying rows a prefiltered search is exact. A graph
+ * search costs about HNSW_CANDIDATE_COST exact distances per candidate; an
+ * IVF scan skips excluded rows at the cost of a byte test, so only tiny
+ * filtered sets are cheaper to scan exactly.
+ */
+function exactSearchBelow(index: VectorIndex, firstAsk: number, ef: number | undefined): number {
+  if (index.filtersCandidates === true) return EXACT_ROWS;
+  return Math.max(EXACT_ROWS, Math.max(firstAsk, ef ?? DEFAULT_EF) * HNSW_CANDIDATE_COST);
+}
+
+/** Re-ranked candidates (or, see `exact` of refine, the index's own distances), nearest first. */
 interface Refined {
   fragments: FragmentSnapshot[];
   batches: RecordBatch[];
@@ -166,6 +183,8 @@ interface Refined {
 /**
  * Drops excluded candidates and computes the exact distance of the rest with
  * the same kernel as an exact search, so equal rows get equal `_distance`.
+ * With `exact` false (IVF-PQ without refineFactor) the index's approximate
+ * distances and order are kept, as LanceDB returns them.
  */
 async function refine(
   hits: VectorIndexHits,
@@ -176,21 +195,22 @@ async function refine(
   metric: DistanceType,
   range: { readonly lower?: number; readonly upper?: number } | undefined,
   context: ExecutionContext,
+  exact: boolean,
 ): Promise<Refined> {
-  const keep: { fragment: FragmentSnapshot; row: number }[] = [];
+  const keep: { fragment: FragmentSnapshot; row: number; distance: number }[] = [];
   for (let i = 0; i < hits.keys.length; i++) {
     const key = hits.keys[i]!;
     const fragmentId = Math.floor(key / TWO_32);
     const row = key - fragmentId * TWO_32;
     const info = covered.get(fragmentId);
     if (info === undefined || info.exclude?.[row] === 1) continue;
-    keep.push({ fragment: info.fragment, row });
+    keep.push({ fragment: info.fragment, row, distance: hits.distances[i]! });
   }
   const out: Refined = { fragments: [], batches: [], rows: [], distances: [], reachedUpper: false };
   if (keep.length === 0) return out;
 
   const batches = new Map<number, RecordBatch>();
-  const gathered = new Float32Array(keep.length * dims);
+  const gathered = exact ? new Float32Array(keep.length * dims) : null;
   for (let i = 0; i < keep.length; i++) {
     const { fragment, row } = keep[i]!;
     let batch = batches.get(fragment.id);
@@ -198,10 +218,14 @@ async function refine(
       batch = await fragment.load();
       batches.set(fragment.id, batch);
     }
+    if (gathered === null) continue;
     const vectors = vectorsAsFloat32(batch.data.children[columnIndex] as Data<FixedSizeList>, dims);
     gathered.set(vectors.subarray(row * dims, (row + 1) * dims), i * dims);
   }
-  const result = context.kernel.search({ dataset: gathered, rows: keep.length, dims, queries: query, queryCount: 1, count: keep.length, metric });
+  const result =
+    gathered === null
+      ? { rows: Uint32Array.from(keep, (_, i) => i), distances: Float32Array.from(keep, (k) => k.distance) }
+      : context.kernel.search({ dataset: gathered, rows: keep.length, dims, queries: query, queryCount: 1, count: keep.length, metric });
   const lower = range?.lower ?? -Infinity;
   const upper = range?.upper ?? Infinity;
   for (let i = 0; i < keep.length; i++) {

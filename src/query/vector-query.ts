@@ -12,11 +12,11 @@ import { describeValue, requireInteger, requireNonEmptyString } from "./validate
  * `_distance` column; 10 of them unless `limit` says otherwise.
  *
  * With no vector index the search is exact: every row's vector is compared.
- * With an HNSW-SQ index on the column built for the query's `distanceType`,
- * indexed rows are searched through it (`ef`, `refineFactor` tune it) and rows
- * added since are searched exactly and merged; `_distance` stays exact.
- * IVF parameters (`nprobes`...) are accepted and recorded so code written for
- * LanceDB runs unchanged.
+ * With a vector index on the column built for the query's `distanceType`,
+ * indexed rows are searched through it (HNSW-SQ: `ef`, `refineFactor`; IVF:
+ * `nprobes`, `refineFactor`) and rows added since are searched exactly and
+ * merged. `_distance` is exact except from IVF-PQ without `refineFactor`,
+ * which returns quantized distances as LanceDB does.
  *
  * @example
  * const hits = await table.search(queryVector).where("lang = 'en'").distanceType("cosine").limit(5).toArray();
@@ -41,14 +41,14 @@ export class VectorQuery extends StandardQueryBase {
 
   /**
    * Sets how many IVF partitions to search (minimum and maximum alike). Used
-   * by an IVF index; without one it is recorded and ignored.
+   * by an IVF index (default 20); other searches ignore it.
    */
   nprobes(nprobes: number): VectorQuery {
     const value = requireInteger("nprobes", "nprobes", nprobes, 1, "Pass the number of partitions to probe, e.g. nprobes(20).");
     return this.#update({ minimumNprobes: value, maximumNprobes: value });
   }
 
-  /** Sets the fewest IVF partitions to search. Used by an IVF index; without one it is recorded and ignored. */
+  /** Sets the fewest IVF partitions to search (default 20). Used by an IVF index; other searches ignore it. */
   minimumNprobes(minimumNprobes: number): VectorQuery {
     const value = requireInteger("minimumNprobes", "minimumNprobes", minimumNprobes, 1, "minimum_nprobes must be greater than 0.");
     const max = this.#knn.maximumNprobes;
@@ -63,9 +63,9 @@ export class VectorQuery extends StandardQueryBase {
   }
 
   /**
-   * Sets the most IVF partitions to search when the minimum found too few
-   * results; 0 means no maximum. Used by an IVF index; without one it is
-   * recorded and ignored.
+   * Sets the most IVF partitions to search when the minimum held too few rows
+   * that pass the filter; 0 (the default) means no maximum. Used by an IVF
+   * index; other searches ignore it.
    */
   maximumNprobes(maximumNprobes: number): VectorQuery {
     const value = requireInteger("maximumNprobes", "maximumNprobes", maximumNprobes, 0, "Pass a number of partitions, or 0 for no maximum.");
@@ -112,7 +112,7 @@ export class VectorQuery extends StandardQueryBase {
 
   /**
    * Sets how many candidates an HNSW index examines (default 64): higher gives
-   * better recall and slower queries. Without an HNSW index it is recorded and ignored.
+   * better recall and slower queries. Searches without an HNSW index ignore it.
    */
   ef(ef: number): VectorQuery {
     const value = requireInteger("ef", "ef", ef, 1, "Pass a number of candidates, e.g. ef(64).");
@@ -152,7 +152,7 @@ export class VectorQuery extends StandardQueryBase {
   /**
    * Sets how many candidates a vector index re-ranks with full vectors: at
    * least limit × refineFactor (an HNSW search re-ranks at least `ef` anyway).
-   * Without an index it is recorded and ignored: distances are always exact.
+   * Without an index it changes nothing: distances are always exact.
    */
   refineFactor(refineFactor: number): VectorQuery {
     const value = requireInteger("refineFactor", "refineFactor", refineFactor, 1, "Pass a multiplier, e.g. refineFactor(5).");

@@ -4,6 +4,9 @@ import type { TableSnapshot } from "../../storage/table-snapshot.js";
 import { loadGraphCopy } from "./hnsw/build-hnsw-index.js";
 import { HNSW_GRAPH_FILE, HNSW_QUANTIZER_FILE, HnswIndex, USEARCH_METRICS } from "./hnsw/hnsw-index.js";
 import { type ScalarQuantizer, decodeScalarQuantizer } from "./hnsw/scalar-quantizer.js";
+import { FLAT_FILE, IVF_FILE, PQ_FILE, decodeIvfFlatIndex, decodeIvfPqIndex } from "./ivf/index.js";
+import { IVF_ROWS_FILE, decodeIvfRowKeys } from "./ivf-row-keys.js";
+import { IvfTableIndex } from "./ivf-table-index.js";
 import { loadUsearchBinding } from "./usearch-binding.js";
 import type { VectorIndex } from "./vector-index.js";
 import { decodeVectorIndexParams } from "./vector-index-options.js";
@@ -21,6 +24,7 @@ const VIEWED_GRAPH_BYTES = 64 * 1024;
  * @internal
  */
 export async function loadVectorIndex(snapshot: TableSnapshot, entry: IndexEntry): Promise<VectorIndex> {
+  if (entry.kind === "ivfFlat" || entry.kind === "ivfPq") return loadIvfIndex(snapshot, entry, entry.kind);
   if (entry.kind !== "hnswSq") {
     throw new NotSupportedError(`Table '${snapshot.tableName}': the ${entry.kind} index '${entry.name}' was written by a newer Quiver; this version cannot search it.`);
   }
@@ -42,6 +46,23 @@ export async function loadVectorIndex(snapshot: TableSnapshot, entry: IndexEntry
       return { value: new HnswIndex(native, quantizer), bytes: bytes.byteLength };
     } catch (error) {
       throw corrupt(snapshot, entry, graphPath, "a usearch index file", error);
+    }
+  });
+}
+
+/** The files of an IVF index (decoded views of the bytes read; IVF-Flat's vectors are copied once per partition). */
+async function loadIvfIndex(snapshot: TableSnapshot, entry: IndexEntry, kind: "ivfFlat" | "ivfPq"): Promise<VectorIndex> {
+  const folder = `_indices/${entry.uuid}`;
+  return snapshot.cached(`${folder}/${IVF_FILE}#ivf`, async () => {
+    const names = [IVF_FILE, kind === "ivfFlat" ? FLAT_FILE : PQ_FILE, IVF_ROWS_FILE];
+    const bytes = await Promise.all(names.map((name) => snapshot.readFile(`${folder}/${name}`)));
+    const files = Object.fromEntries(names.map((name, i) => [name, bytes[i]!]));
+    try {
+      const ivf = kind === "ivfFlat" ? decodeIvfFlatIndex(files) : decodeIvfPqIndex(files);
+      const rowKeys = decodeIvfRowKeys(files[IVF_ROWS_FILE]!, ivf.rows);
+      return { value: new IvfTableIndex(ivf, rowKeys), bytes: bytes.reduce((sum, b) => sum + b.byteLength, 0) };
+    } catch (error) {
+      throw corrupt(snapshot, entry, folder, "IVF index files (quiver-ivf/1)", error);
     }
   });
 }

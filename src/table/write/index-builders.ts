@@ -9,6 +9,7 @@ import { ftsIndexBuilder } from "./fts-index-builder.js";
 import { isValueIndexable } from "../../indices/scalar/scalar-column.js";
 import { scalarIndexBuilder } from "./scalar-index-builder.js";
 import type { IndexBuilder } from "./index-builder.js";
+import { ivfIndexBuilder } from "./ivf-index-builder.js";
 import { vectorIndexBuilder } from "./vector-index-builder.js";
 
 /** The builder of each index kind Quiver can build; a kind missing here is refused with NotSupportedError. */
@@ -18,8 +19,8 @@ const BUILDERS: Partial<Record<IndexKind, IndexBuilder>> = {
   bitmap: scalarIndexBuilder,
   labelList: scalarIndexBuilder,
   hnswSq: vectorIndexBuilder,
-  // TODO(ivf): register ivfFlat and ivfPq here once src/indices/vector/ivf/ is wired to an IndexBuilder
-  // (build through it, load through src/indices/vector/load-vector-index.ts); until then they are refused.
+  ivfFlat: ivfIndexBuilder,
+  ivfPq: ivfIndexBuilder,
 };
 
 /** The builder for `kind` on `field`; throws {@link indexRefusal} for a kind not built. */

@@ -22,6 +22,7 @@ export { DEFAULT_NPROBES, type ExcludedPositions, type IvfSearchHits, type IvfSe
 export type { IvfPartitioning } from "./ivf-partitioning.js";
 export { IvfFlatIndex, buildIvfFlatIndex } from "./ivf-flat-index.js";
 export { IvfPqIndex, buildIvfPqIndex, type IvfPqSearchOptions, type OriginalVectors } from "./ivf-pq-index.js";
+export { type IvfIndexChange, extendIvfFlatIndex, extendIvfPqIndex } from "./extend-ivf-index.js";
 export {
   type IvfIndexFiles,
   IVF_FILE,

@@ -9,7 +9,8 @@ import { type ProductQuantizer, buildLookupTable, trainProductQuantizer } from "
 import { rankPartitions } from "./rank-partitions.js";
 import { createSeededRandom, sampleIndices } from "./seeded-random.js";
 import { TopKHeap } from "./top-k-heap.js";
-import { assignPartitions, trainPartitionCentroids, trainingSampleSize } from "./train-partitions.js";
+import { pqTraining } from "./pq-training.js";
+import { assignPartitions, trainPartitionCentroids } from "./train-partitions.js";
 import { dotAt, normaliseAt, squaredL2At } from "./vector-math.js";
 import { type VectorSet, checkVectorSet } from "./vector-set.js";
 import { WorkPacer } from "./work-pacer.js";
@@ -184,8 +185,10 @@ function rerank(query: Float32Array, candidates: IvfSearchHits, k: number, metri
 
 /**
  * Builds an IVF-PQ index over `data`: IVF partitions as IVF-Flat, then a
- * product quantizer trained on the residuals of sampleRate × 256 sampled rows
- * (LanceDB's sample), then every row encoded.
+ * product quantizer trained on the residuals of a sample (at most 64 × 256
+ * rows and 25 iterations per sub-vector, see pq-training.ts: LanceDB's
+ * sampleRate × 256 rows × 50 iterations took minutes in JS), then every row
+ * encoded.
  *
  * @example
  * const index = await buildIvfPqIndex({ vectors, rows, dims: 384 }, { numPartitions: 256, numSubVectors: 24 });
@@ -209,9 +212,10 @@ export async function buildIvfPqIndex(data: VectorSet, options?: IvfPqBuildOptio
     positions,
   };
   // Its own seed stream, so the PQ sample does not depend on how many numbers k-means drew.
-  const sample = sampleIndices(data.rows, trainingSampleSize(data.rows, ivfParams.sampleRate, PQ_CODES), createSeededRandom((ivfParams.seed ^ 0x9e3779b9) >>> 0));
+  const training = pqTraining(data.rows, ivfParams.sampleRate, ivfParams.maxIterations);
+  const sample = sampleIndices(data.rows, training.rows, createSeededRandom((ivfParams.seed ^ 0x9e3779b9) >>> 0));
   const residuals = residualSlices(data, sample, partitionOf, centroids, normalise);
-  const quantizer = await trainProductQuantizer(residuals, pqParams.numSubVectors, ivfParams.maxIterations, ivfParams.seed, pacer.range(0.45, 0.85));
+  const quantizer = await trainProductQuantizer(residuals, pqParams.numSubVectors, training, ivfParams.seed, pacer.range(0.45, 0.85));
   const encoded = await encodeRows(data, partitioning, partitionOf, quantizer, pacer.range(0.85, 1));
   await pacer.step(1);
   return new IvfPqIndex(partitioning, { ...ivfParams, ...pqParams }, quantizer, encoded);

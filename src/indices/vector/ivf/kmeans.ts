@@ -32,6 +32,13 @@ export interface KMeansOptions {
   readonly spherical: boolean;
   /** Stop when the centroids' total squared movement falls below tolerance × the data's mean per-dimension variance. */
   readonly tolerance?: number;
+  /**
+   * Also stop once fewer than this fraction of the points changed centroid in
+   * an iteration (default 0: only the tolerance and maxIterations stop it).
+   * Late iterations move a handful of boundary points and barely change the
+   * centroids; PQ training, which runs one k-means per sub-vector, stops there.
+   */
+  readonly minChangedFraction?: number;
   readonly pacer: WorkPacer;
   readonly kernel?: DistanceKernel;
   /** k-means++ candidates per centroid (default KMEANS_PLUS_PLUS_OVERSAMPLE; 1 = random initialisation). For measurements. */
@@ -81,11 +88,13 @@ export async function trainKMeans(points: KMeansPoints, options: KMeansOptions):
   let threshold = 0;
   let iterations = 0;
   let converged = false;
+  const minChanged = (options.minChangedFraction ?? 0) * n;
 
   for (let iteration = 0; iteration < Math.max(1, maxIterations); iteration++) {
     sums.fill(0);
     counts.fill(0);
     const first = iteration === 0;
+    let changed = 0;
     for (let start = 0; start < n; start += chunkRows) {
       const rows = Math.min(chunkRows, n - start);
       for (let r = 0; r < rows; r++) points.read(start + r, chunk, r);
@@ -106,6 +115,7 @@ export async function trainKMeans(points: KMeansPoints, options: KMeansOptions):
         findNearestCentroids(first ? chunk : searchBuffer, pending, block, found, kernel);
         for (let p = 0; p < pending; p++) {
           const i = start + searchRows[p]!;
+          if (!first && assigned[i] !== found.nearest[p]!) changed++;
           assigned[i] = found.nearest[p]!;
           upper[i] = Math.sqrt(found.nearestDistance[p]!);
           lower[i] = Math.sqrt(found.secondDistance[p]!);
@@ -151,7 +161,7 @@ export async function trainKMeans(points: KMeansPoints, options: KMeansOptions):
     }
     block = createCentroidBlock(next, k, dims);
     iterations++;
-    if (shift <= threshold) {
+    if (shift <= threshold || (!first && changed < minChanged)) {
       converged = true;
       break;
     }

@@ -5,6 +5,7 @@ import { type CentroidBlock, createCentroidBlock } from "./nearest-centroids.js"
 import type { ResidualSlices } from "./encode-residuals.js";
 import { PQ_CODES } from "./ivf-options.js";
 import { dotAt } from "./vector-math.js";
+import type { PqTraining } from "./pq-training.js";
 import type { WorkPacer } from "./work-pacer.js";
 
 /**
@@ -32,12 +33,13 @@ export interface ProductQuantizer {
 
 /**
  * Learns the codebook from `residuals` (full-width residual vectors): one
- * k-means of 256 centroids per slice, each with its own seed.
+ * k-means of 256 centroids per slice, each with its own seed, within the
+ * `training` budget (pq-training.ts).
  */
 export async function trainProductQuantizer(
   residuals: ResidualSlices,
   numSubVectors: number,
-  maxIterations: number,
+  training: Pick<PqTraining, "maxIterations" | "minChangedFraction">,
   seed: number,
   pacer: WorkPacer,
   kernel?: DistanceKernel,
@@ -53,7 +55,8 @@ export async function trainProductQuantizer(
     };
     const result = await trainKMeans(slice, {
       k: PQ_CODES,
-      maxIterations,
+      maxIterations: training.maxIterations,
+      minChangedFraction: training.minChangedFraction,
       seed: (seed + 1 + m) >>> 0,
       spherical: false,
       pacer: pacer.range(m / numSubVectors, (m + 1) / numSubVectors),
