@@ -6,6 +6,7 @@
  *          [--rows N] [--queries N] [--warmup N] [--runs N] [--cold-runs N]
  *          [--embed-sizes N,N] [--embed-runs N] [--embed-queries N] [--slow-batches N]
  *          [--fts-rows N] [--fts-queries N]
+ *          [--large] [--vi-queries N] [--vi-kinds default,ivfPq,...] (vector-index; run only when --only names it)
  *          [--sides quiverdb,lancedb] [--seed N] [--keep]
  */
 
@@ -25,6 +26,8 @@ import { formatTargets, runEmbedding, summarizeEmbedding } from "./workloads/emb
 import { runFts, stripFts, summarizeFts } from "./workloads/fts.mjs";
 import { runIngest } from "./workloads/ingest.mjs";
 import { runSearch, searchScenarios } from "./workloads/search.mjs";
+import { runScalarFilter } from "./workloads/scalar-filter.mjs";
+import { runVectorIndex, stripVectorIndex, summarizeVectorIndex, vectorIndexConfig } from "./workloads/vector-index.mjs";
 
 const DIMS = 384;
 const CLUSTERS = 100;
@@ -35,7 +38,9 @@ const K = 10;
 const FULL = { rows: 100_000, queries: 100, warmup: 10, runs: 3, coldRuns: 5, embedSizes: [10_000, 50_000], embedRuns: 3, embedQueries: 200, slowBatches: 64, ftsRows: 100_000, ftsQueries: 100 };
 const QUICK = { rows: 10_000, queries: 20, warmup: 3, runs: 3, coldRuns: 3, embedSizes: [10_000], embedRuns: 2, embedQueries: 50, slowBatches: 16, ftsRows: 10_000, ftsQueries: 20 };
 /** The workloads, in the order they run. search and cold open read the table ingest leaves. */
-const WORKLOADS = ["ingest", "search", "cold", "embedding", "fts"];
+/** Workloads run only when --only names them: vector-index builds several indexes per side (minutes). */
+const OPT_IN = ["vector-index", "scalar-filter"];
+const WORKLOADS = ["ingest", "search", "cold", "embedding", "fts", "vector-index", "scalar-filter"];
 /** Rows of the table the query-time embedding part searches, and its untimed warm-up queries. */
 const EMBED_QUERY_ROWS = 10_000;
 const EMBED_QUERY_WARMUP = 20;
@@ -51,7 +56,10 @@ function readOptions() {
       warmup: { type: "string" },
       runs: { type: "string" },
       "cold-runs": { type: "string" },
-      only: { type: "string", default: WORKLOADS.join(",") },
+      only: { type: "string", default: WORKLOADS.filter((name) => !OPT_IN.includes(name)).join(",") },
+      large: { type: "boolean", default: false },
+      "vi-queries": { type: "string" },
+      "vi-kinds": { type: "string" },
       "embed-sizes": { type: "string" },
       "embed-runs": { type: "string" },
       "embed-queries": { type: "string" },
@@ -70,6 +78,7 @@ function readOptions() {
         "                       [--rows N] [--queries N] [--warmup N] [--runs N] [--cold-runs N]\n" +
         "                       [--embed-sizes N,N] [--embed-runs N] [--embed-queries N] [--slow-batches N]\n" +
         "                       [--fts-rows N] [--fts-queries N]\n" +
+        "                       [--large] [--vi-queries N] [--vi-kinds default,ivfPq,ivfFlat,hnswSq,ivfHnswSq] (with --only vector-index)\n" +
         "                       [--sides quiverdb,lancedb] [--seed N] [--keep]\n",
     );
     process.exit(0);
@@ -115,6 +124,7 @@ function readOptions() {
     sides: SIDE_NAMES.filter((name) => sides.includes(name)),
     seed: count("seed", 0, 0),
     keep: values.keep,
+    vectorIndex: vectorIndexConfig({ quick: values.quick, large: values.large, queries: values["vi-queries"] === undefined ? undefined : count("vi-queries", 0, 1), kinds: values["vi-kinds"]?.split(",").map((s) => s.trim()).filter(Boolean) }),
   };
 }
 
@@ -167,6 +177,7 @@ async function main() {
     let metrics = [];
     let notes = [];
     let targets = [];
+    const extraLines = [];
     const report = {
       startedAt: startedAt.toISOString(),
       options,
@@ -272,6 +283,24 @@ async function main() {
       report.fts = stripFts(fts);
     }
 
+    if (selected.has("vector-index")) {
+      log("vector-index");
+      const vi = await runVectorIndex({ sides, config: { ...options.vectorIndex, seed: options.seed, keep: options.keep }, workDir, log });
+      const summary = await summarizeVectorIndex(vi, options.sides);
+      metrics.push(...summary.metrics);
+      notes.push(...summary.notes);
+      extraLines.push(...summary.lines);
+      report.vectorIndex = { ...stripVectorIndex(vi), targets: summary.targets };
+    }
+
+    if (selected.has("scalar-filter")) {
+      log("scalar-filter");
+      const sf = await runScalarFilter({ sides, config: { rows: options.rows, queries: options.queries, warmup: options.warmup, seed: options.seed, dims: DIMS, clusters: CLUSTERS, spread: SPREAD }, workDir, log });
+      metrics.push(...sf.metrics);
+      notes.push(...sf.notes);
+      report.scalarFilter = sf.report;
+    }
+
     const finishedAt = new Date();
     env.loadAverageAtEnd = os.loadavg().map((l) => +l.toFixed(2));
     const lines = [
@@ -283,6 +312,7 @@ async function main() {
       "",
       ...formatTable(metrics),
       ...(targets.length ? ["", "targets (issue 3, quiverdb):", ...formatTargets(targets).map((t) => `  - ${t}`)] : []),
+      ...extraLines,
       ...(notes.length ? ["", "notes:", ...notes.map((n) => `  - ${n}`)] : []),
       "",
     ];
@@ -325,6 +355,11 @@ function describeRun(options, batches) {
   }
   if (selected.has("fts")) {
     parts.push(`fts: ${options.ftsRows.toLocaleString("en-US")} texts, k=${K}, ${options.ftsQueries} queries (${options.warmup} warm-up)`);
+  }
+  if (selected.has("scalar-filter")) parts.push(`scalar-filter: ${options.rows.toLocaleString("en-US")} rows x ${DIMS}, k=${K}, ${options.queries} queries (${options.warmup} warm-up)`);
+  if (selected.has("vector-index")) {
+    const vi = options.vectorIndex;
+    parts.push(`vector-index: ${vi.rows.toLocaleString("en-US")} x ${vi.dims}, k=${K}, ${vi.queries} queries (${vi.warmup} warm-up) per setting`);
   }
   return `${parts.join("; ")} (${options.only.join(", ")}; ${options.preset})`;
 }
