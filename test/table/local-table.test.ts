@@ -343,9 +343,12 @@ describe("Table indexes", () => {
     const table = await makeTable();
     expect(await table.listIndices()).toEqual([]);
     expect(await table.indexStats("vector_idx")).toBeUndefined();
-    const error = await expectUnchanged(table, () => table.createIndex("vector", { config: Index.ivfPq() }));
+    const error = await expectUnchanged(table, () => table.createIndex("vector", { config: Index.hnswPq() }));
     expect((error as Error).message).toMatch(/not built yet/);
     await expectUnchanged(table, () => table.dropIndex("vector_idx"));
+    // PQ needs at least as many rows as codewords: a small table is refused with the numbers and leaves the table as it was.
+    const tooFew = await expectUnchanged(table, () => table.createIndex("vector", { config: Index.ivfPq() }));
+    expect((tooFew as Error).message).toMatch(/^createIndex\("vector"\) on table .+: Not enough rows to train PQ/);
   });
 
   it("builds an HNSW-SQ index on a vector column when createIndex has no config", async () => {

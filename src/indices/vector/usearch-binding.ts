@@ -4,6 +4,11 @@ import { NotSupportedError } from "../../errors.js";
 
 /** The native index class of usearch, used directly (see {@link loadUsearchBinding}). @internal */
 export interface NativeHnsw {
+  /**
+   * Inserts on `threads` threads (0: every online CPU). When the graph must
+   * grow it reserves per-thread contexts for exactly `threads`; an add on more
+   * threads than were last reserved for fails ("Reserve capacity ahead of insertions!").
+   */
   add(keys: BigUint64Array, vectors: Float32Array | Int8Array, threads: number): void;
   /** Keys, distances and per-query counts; keys and distances hold `k` slots per query. */
   search(queries: Float32Array | Int8Array, k: number, threads: number): [BigUint64Array, Float32Array, BigUint64Array];

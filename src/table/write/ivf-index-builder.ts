@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Data, FixedSizeList } from "apache-arrow";
-import { OperationAbortedError } from "../../errors.js";
+import { InvalidArgumentError, OperationAbortedError } from "../../errors.js";
 import { isVectorType, unsearchableRows, vectorsAsFloat32 } from "../../exec/vector-column.js";
 import {
   type BuildControl,
@@ -103,6 +103,10 @@ const builder: IndexBuilder = {
       await storage.store.removeDir(`${storage.dir}/${folder}`);
       // The IVF module names its own step; the user called createIndex (or optimize).
       if (error instanceof OperationAbortedError && error.operation !== operation) throw new OperationAbortedError(operation, { cause: error.cause });
+      // The IVF module knows the option and the numbers, not the table and column: add them.
+      if (error instanceof InvalidArgumentError && !error.message.startsWith(operation)) {
+        throw new InvalidArgumentError(`${operation}: ${error.message}`, error.argument, { cause: error });
+      }
       throw error;
     }
   },

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { readFile, unlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Data, FixedSizeList } from "apache-arrow";
 import { OperationAbortedError } from "../../../errors.js";
 import { unsearchableRows, vectorsAsFloat32 } from "../../../exec/vector-column.js";
 import type { FragmentSnapshot } from "../../../storage/table-snapshot.js";
 import { loadUsearchBinding, type NativeHnsw } from "../usearch-binding.js";
-import type { VectorIndexParams } from "../vector-index-options.js";
+import { VECTOR_INDEX_DEFAULTS, type VectorIndexParams } from "../vector-index-options.js";
 import { USEARCH_METRICS } from "./hnsw-index.js";
 import { type ScalarQuantizer, encodeRows, trainScalarQuantizer } from "./scalar-quantizer.js";
 
@@ -37,8 +37,12 @@ export interface HnswBuildResult {
 
 /** Vectors the quantizer's scale and centre are chosen from. */
 const QUANTIZER_SAMPLE = 20_000;
-/** A chunk of insertions aims at this long, so queries on the event loop wait at most about this. */
-const CHUNK_TARGET_MS = 40;
+/**
+ * A chunk of insertions aims at this long. usearch's add is synchronous, so
+ * queries on the event loop wait up to one chunk; the aim leaves room under
+ * ~100 ms for a chunk that runs slower than the last (a busy machine).
+ */
+const CHUNK_TARGET_MS = 50;
 /** Share of the progress given to the pass that reads fragments and trains the quantizer. */
 const READ_SHARE = 0.1;
 
@@ -89,29 +93,34 @@ export async function buildHnswIndex(
   const quantizer = base?.quantizer ?? trainScalarQuantizer(...(await sampleVectors(live, column, dims, total)), dims, params.distanceType);
   report(READ_SHARE);
 
-  const native: NativeHnsw = new CompiledIndex(dims, USEARCH_METRICS[params.distanceType], "i8", params.m ?? 20, params.efConstruction ?? 300, 1, false);
+  const native: NativeHnsw = new CompiledIndex(dims, USEARCH_METRICS[params.distanceType], "i8", params.m ?? VECTOR_INDEX_DEFAULTS.m, params.efConstruction ?? VECTOR_INDEX_DEFAULTS.efConstruction, 1, false);
   if (base) {
     await withTempFile(base.graph, (path) => native.load(path));
     if (removed.length > 0) native.remove(BigUint64Array.from(removed, (k) => BigInt(k)));
   }
 
   // Pass 2: insert in chunks sized to take about CHUNK_TARGET_MS each.
-  let chunk = 256;
+  const pacer = new ChunkPacer();
+  const threads = insertThreads();
+  let codes = new Int8Array(0);
+  let keys = new BigUint64Array(0);
   let added = 0;
   for (const { fragment, rows } of live) {
     const { vectors } = await liveVectors(fragment, column, dims);
+    const high = BigInt(fragment.id) << 32n;
     for (let start = 0; start < rows.length; ) {
       checkAbort(control);
-      const count = Math.min(chunk, rows.length - start);
-      const codes = new Int8Array(count * dims);
+      const count = pacer.next(rows.length - start);
+      // usearch copies each vector into the graph, so one buffer serves every chunk.
+      if (keys.length < count) {
+        codes = new Int8Array(count * dims);
+        keys = new BigUint64Array(count);
+      }
       encodeRows(quantizer, vectors, rows, start, count, codes);
-      const keys = new BigUint64Array(count);
-      const high = BigInt(fragment.id) << 32n;
       for (let i = 0; i < count; i++) keys[i] = high | BigInt(rows[start + i]!);
       const began = performance.now();
-      native.add(keys, codes, 0);
-      const took = performance.now() - began;
-      chunk = Math.max(64, Math.min(65_536, Math.round((count * CHUNK_TARGET_MS) / Math.max(1, took))));
+      native.add(keys.subarray(0, count), codes.subarray(0, count * dims), threads);
+      pacer.record(count, performance.now() - began);
       start += count;
       added += count;
       report(READ_SHARE + ((1 - READ_SHARE) * added) / Math.max(1, total));
@@ -122,6 +131,45 @@ export async function buildHnswIndex(
   const graph = await saveToBytes(native);
   report(1);
   return { graph, quantizer, rows: native.size() };
+}
+
+/**
+ * Threads usearch inserts on: the cores this process may use (usearch's own
+ * `0` means every online CPU, even ones this process is not allowed on), and
+ * never more than the online CPUs, the per-thread contexts usearch reserves
+ * when it loads a graph (an add on more threads than reserved fails).
+ */
+function insertThreads(): number {
+  const online = cpus().length;
+  return Math.max(1, online > 0 ? Math.min(availableParallelism(), online) : availableParallelism());
+}
+
+/** The first chunk's size, before any rate is known. */
+const FIRST_CHUNK = 64;
+/** A chunk is at most this many times the last, so one quick chunk (the machine briefly idle) cannot size a long pause. */
+const CHUNK_GROWTH = 2;
+const MAX_CHUNK = 65_536;
+
+/**
+ * Sizes chunks to take about CHUNK_TARGET_MS: the insertion rate so far
+ * (rows per ms, smoothed over recent chunks, since it falls slowly as the
+ * graph grows and jumps with the machine's load) times the target.
+ */
+class ChunkPacer {
+  private rate: number | undefined;
+  /** The last planned size, before the end of a fragment cut it short (a short tail says nothing about speed). */
+  private planned = FIRST_CHUNK;
+
+  next(remaining: number): number {
+    const wanted = this.rate === undefined ? FIRST_CHUNK : Math.round(this.rate * CHUNK_TARGET_MS);
+    this.planned = Math.max(16, Math.min(wanted, CHUNK_GROWTH * this.planned, MAX_CHUNK));
+    return Math.min(remaining, this.planned);
+  }
+
+  record(rows: number, ms: number): void {
+    const rate = rows / Math.max(0.5, ms);
+    this.rate = this.rate === undefined ? rate : (this.rate + rate) / 2;
+  }
 }
 
 /** The float32 vectors of a fragment's column and the offsets of its live rows that have one. */
