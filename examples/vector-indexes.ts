@@ -44,5 +44,5 @@ await table.createIndex("vector", { config: Index.hnswSq({ distanceType: "cosine
 const ivf = await db.createTable("items_ivf", rows);
 await ivf.createIndex("vector", { config: Index.ivfPq({ distanceType: "cosine", numPartitions: 16, numSubVectors: 8 }) });
 const pq = await ivf.search(query).distanceType("cosine").nprobes(4).refineFactor(5).limit(3).toArray();
-console.log(pq[0]?.id, (await ivf.listIndices())[0]?.indexType); // 42 IVF_PQ
+console.log(pq[0]?.id, (await ivf.listIndices())[0]?.indexType); // 42 IvfPq
 // --- example end

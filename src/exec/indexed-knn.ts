@@ -1,7 +1,7 @@
 import type { Data, FixedSizeList, RecordBatch } from "apache-arrow";
 import { DEFAULT_EF } from "../indices/vector/hnsw/hnsw-index.js";
 import { loadVectorIndex } from "../indices/vector/load-vector-index.js";
-import type { VectorIndex, VectorIndexHits } from "../indices/vector/vector-index.js";
+import type { VectorIndex, VectorIndexHits, VectorIndexSearchOptions } from "../indices/vector/vector-index.js";
 import { decodeVectorIndexParams } from "../indices/vector/vector-index-options.js";
 import type { DistanceType, QueryPlan } from "../plan/index.js";
 import type { IndexEntry } from "../storage/manifest.js";
@@ -126,21 +126,37 @@ export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
   stats.vectorIndex = entry.name;
   stats.indexCandidates ??= 0;
   const allowedRows = filtersInside ? new Map(Array.from(covered, ([id, c]) => [id, c.exclude] as const)) : undefined;
-  const options = { ef: knn.ef, minimumNprobes: knn.minimumNprobes, maximumNprobes: knn.maximumNprobes, ...(allowedRows ? { allowed: allowedRows } : {}) };
+  const options: VectorIndexSearchOptions = {
+    ef: knn.ef,
+    minimumNprobes: knn.minimumNprobes,
+    maximumNprobes: knn.maximumNprobes,
+    ...(allowedRows ? { allowed: allowedRows } : {}),
+  };
+  // IVF with a probe cap (nprobes(n) sets maximumNprobes = n): when those partitions hold fewer qualifying
+  // rows than wanted, probing on, nearest partition first, completes the answer for a fraction of an exact scan.
+  const capped = filtersInside && knn.maximumNprobes !== undefined && knn.maximumNprobes > 0;
+  const uncapped: VectorIndexSearchOptions = { ...options, maximumNprobes: 0 };
   const exact: number[] = [];
   for (let q = 0; q < queryCount; q++) {
     // The kernel needs the query at byte 0 of its own buffer.
     const query = queries.slice(q * dims, (q + 1) * dims);
     let ask = firstAsk;
+    let capLifted = false;
     for (;;) {
       context.checkDeadline();
-      const hits = index.search(query, ask, options);
+      const hits = index.search(query, ask, capLifted ? uncapped : options);
       stats.indexCandidates += hits.keys.length;
       const refined = await refine(hits, covered, query, dims, column.index, knn.distanceType, knn.distanceRange, context, exactDistances);
       const exhausted = hits.keys.length < ask || ask >= size;
       if (refined.rows.length >= fetch || refined.reachedUpper || exhausted) {
-        // An index that ran dry while enough rows qualify (an unreachable part of the graph): search exactly.
         if (refined.rows.length < Math.min(fetch, allowed) && knn.distanceRange === undefined) {
+          if (capped && !capLifted) {
+            // The probe cap, not the index, stopped the scan short: ask again without it (once).
+            capLifted = true;
+            continue;
+          }
+          // An index that ran dry while enough rows qualify (an unreachable part of the graph, rows missing
+          // from an IVF index): only an exact search is complete.
           exact.push(q);
           break;
         }
@@ -211,6 +227,9 @@ async function refine(
 
   const batches = new Map<number, RecordBatch>();
   const gathered = exact ? new Float32Array(keep.length * dims) : null;
+  // Candidates cluster in few fragments: resolve each fragment's vectors once, not once per candidate.
+  let lastFragment = -1;
+  let vectors: Float32Array | null = null;
   for (let i = 0; i < keep.length; i++) {
     const { fragment, row } = keep[i]!;
     let batch = batches.get(fragment.id);
@@ -219,7 +238,10 @@ async function refine(
       batches.set(fragment.id, batch);
     }
     if (gathered === null) continue;
-    const vectors = vectorsAsFloat32(batch.data.children[columnIndex] as Data<FixedSizeList>, dims);
+    if (fragment.id !== lastFragment || vectors === null) {
+      vectors = vectorsAsFloat32(batch.data.children[columnIndex] as Data<FixedSizeList>, dims);
+      lastFragment = fragment.id;
+    }
     gathered.set(vectors.subarray(row * dims, (row + 1) * dims), i * dims);
   }
   const result =

@@ -15,8 +15,8 @@ import { type FullTextQuery, instanceOfFullTextQuery } from "../query/full-text-
 import { Query } from "../query/query.js";
 import type { VectorQuery } from "../query/vector-query.js";
 import { Index, type IndexOptions } from "../indices/index-config.js";
-import { SCALAR_INDEX_LIST_NAMES, SCALAR_INDEX_TYPE_NAMES, isScalarIndexKind } from "../indices/scalar/scalar-index-kind.js";
-import { countLiveRows, type IndexEntry, type Manifest } from "../storage/manifest.js";
+import { indexTypeName } from "../indices/index-type-names.js";
+import { countLiveRows, type Manifest } from "../storage/manifest.js";
 import type { TableSnapshot } from "../storage/table-snapshot.js";
 import type { TableStorage } from "../storage/table-storage.js";
 import { MergeInsertBuilder, type MergeClauses } from "./merge-insert-builder.js";
@@ -450,7 +450,7 @@ export class LocalTable extends Table {
 
   async listIndices(): Promise<IndexConfig[]> {
     const manifest = await this.current();
-    return manifest.indices.map((index) => ({ name: index.name, indexType: indexTypeName(index, "list"), columns: [index.column] }));
+    return manifest.indices.map((index) => ({ name: index.name, indexType: indexTypeName(index.kind, "list"), columns: [index.column] }));
   }
 
   async indexStats(name: string): Promise<IndexStatistics | undefined> {
@@ -466,7 +466,7 @@ export class LocalTable extends Table {
       else unindexed += live;
     }
     const distanceType = typeof index.parameters.distance_type === "string" ? index.parameters.distance_type : undefined;
-    return { numIndexedRows: indexed, numUnindexedRows: unindexed, indexType: indexTypeName(index), ...(distanceType ? { distanceType } : {}), numIndices: 1 };
+    return { numIndexedRows: indexed, numUnindexedRows: unindexed, indexType: indexTypeName(index.kind, "stats"), ...(distanceType ? { distanceType } : {}), numIndices: 1 };
   }
 
   async dropIndex(name: string): Promise<void> {
@@ -532,18 +532,6 @@ export class LocalTable extends Table {
   private requireColumn(schema: Schema, name: string, where: string): Field {
     return requireColumn(schema, name, this.name, where);
   }
-}
-
-/** LanceDB's `indexType` names of the vector kinds. */
-const VECTOR_INDEX_TYPES: Readonly<Record<string, string>> = Object.freeze({ ivfPq: "IVF_PQ", ivfFlat: "IVF_FLAT", hnswSq: "IVF_HNSW_SQ", hnswPq: "IVF_HNSW_PQ" });
-
-/** LanceDB's `indexType` for an index entry. */
-function indexTypeName(index: IndexEntry, where: "list" | "stats" = "stats"): string {
-  // LanceDB names scalar kinds differently in listIndices() ("BTree") and indexStats() ("BTREE").
-  if (isScalarIndexKind(index.kind) && where === "list") return SCALAR_INDEX_LIST_NAMES[index.kind];
-  if (VECTOR_INDEX_TYPES[index.kind] !== undefined) return VECTOR_INDEX_TYPES[index.kind]!;
-  if (isScalarIndexKind(index.kind)) return SCALAR_INDEX_TYPE_NAMES[index.kind];
-  return index.kind === "fts" ? "FTS" : String(index.kind);
 }
 
 function splitUpdateArguments(

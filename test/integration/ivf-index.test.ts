@@ -84,9 +84,31 @@ describe("Table.createIndex() with Index.ivfFlat()", () => {
     expect(plan).toMatch(/index=vector_idx/);
   });
 
-  it("is listed as IVF_FLAT, described with its distance type, and dropped", async () => {
+  it.each(["ivfFlat", "ivfPq"] as const)("unfiltered with an explicit nprobes never falls back to an exact search (%s)", async (kind) => {
+    // 32 partitions of about 62 rows: limit 100 with nprobes(1) needs more rows than the probed partition holds.
+    const db = await connect(await makeTempDir());
+    const vectors = clusteredVectors(ROWS, DIMS, { clusters: 4, spread: 1.5 });
+    const table = await db.createTable("items", vectors.map((vector, id) => ({ id, vector })));
+    const partitions = { numPartitions: 32 };
+    await table.createIndex("vector", { config: kind === "ivfFlat" ? Index.ivfFlat(partitions) : Index.ivfPq({ numSubVectors: 12, ...partitions }) });
+    for (const q of QUERIES) {
+      for (const [limit, nprobes, refineFactor] of [[10, 1, undefined], [10, 5, 5], [100, 1, undefined], [100, 2, 5], [100, 32, undefined]] as const) {
+        const search = () => {
+          const s = table.search(vectors[q]!).limit(limit).nprobes(nprobes);
+          return refineFactor === undefined ? s : s.refineFactor(refineFactor);
+        };
+        const plan = await search().analyzePlan();
+        // An exact search reads the fragments (rows_scanned > 0); the index path reads only the candidates.
+        expect(plan, `limit ${limit} nprobes ${nprobes}`).toMatch(/index=vector_idx/);
+        expect(plan, `limit ${limit} nprobes ${nprobes}`).toMatch(/rows_scanned=0\b/);
+        expect(await search().toArray()).toHaveLength(limit);
+      }
+    }
+  });
+
+  it("is listed as IvfFlat (IVF_FLAT in indexStats), described with its distance type, and dropped", async () => {
     const { table } = await indexedTable({ rows: 1500, distanceType: "cosine" });
-    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IVF_FLAT", columns: ["vector"] }]);
+    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IvfFlat", columns: ["vector"] }]);
     expect(await table.indexStats("vector_idx")).toEqual({ numIndexedRows: 1500, numUnindexedRows: 0, indexType: "IVF_FLAT", distanceType: "cosine", numIndices: 1 });
     await table.dropIndex("vector_idx");
     expect(await table.listIndices()).toEqual([]);
@@ -117,8 +139,8 @@ describe("Table.createIndex() with Index.ivfFlat()", () => {
     await table.createIndex("vector", { config: Index.ivfFlat({ distanceType: "l2" }) });
     await table.createIndex("small", { config: Index.ivfPq({ distanceType: "cosine", numSubVectors: 4 }) });
     expect((await table.listIndices()).map((i) => [i.name, i.indexType]).sort()).toEqual([
-      ["small_idx", "IVF_PQ"],
-      ["vector_idx", "IVF_FLAT"],
+      ["small_idx", "IvfPq"],
+      ["vector_idx", "IvfFlat"],
     ]);
     expect(await indexUsed(table.search(a[10]!).column("vector"))).toBe("vector_idx");
     expect(await indexUsed(table.search(b[10]!).column("small").distanceType("cosine"))).toBe("small_idx");
@@ -150,9 +172,9 @@ describe("Table.createIndex() with Index.ivfPq()", () => {
     expect(refined).toBeGreaterThanOrEqual(approximate);
   });
 
-  it("is listed as IVF_PQ with its distance type", async () => {
+  it("is listed as IvfPq (IVF_PQ in indexStats) with its distance type", async () => {
     const { table } = await indexedTable({ kind: "ivfPq", rows: 1000, distanceType: "dot" });
-    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IVF_PQ", columns: ["vector"] }]);
+    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IvfPq", columns: ["vector"] }]);
     expect(await table.indexStats("vector_idx")).toMatchObject({ numIndexedRows: 1000, numUnindexedRows: 0, indexType: "IVF_PQ", distanceType: "dot" });
   });
 
@@ -302,7 +324,7 @@ describe("building an IVF index", () => {
       "ABORTED",
       'createIndex("vector")',
     );
-    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IVF_FLAT", columns: ["vector"] }]);
+    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IvfFlat", columns: ["vector"] }]);
     expect(await indexUsed(table.search(rows[1]!.vector))).toBe("vector_idx");
     expect(await readdir(join(uri, "items.quiver", "_indices"))).toHaveLength(1);
   });

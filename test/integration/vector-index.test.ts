@@ -57,7 +57,7 @@ describe("Table.createIndex() with Index.hnswSq()", () => {
 
   it("is listed, described with its distance type, and dropped", async () => {
     const { table } = await indexedTable({ rows: 1500, distanceType: "cosine" });
-    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IVF_HNSW_SQ", columns: ["vector"] }]);
+    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IvfHnswSq", columns: ["vector"] }]);
     expect(await table.indexStats("vector_idx")).toEqual({ numIndexedRows: 1500, numUnindexedRows: 0, indexType: "IVF_HNSW_SQ", distanceType: "cosine", numIndices: 1 });
     await table.dropIndex("vector_idx");
     expect(await table.listIndices()).toEqual([]);
@@ -75,7 +75,7 @@ describe("Table.createIndex() with Index.hnswSq()", () => {
     const db = await connect(await makeTempDir());
     const table = await db.createTable("items", clusteredVectors(1200, DIMS).map((vector, id) => ({ id, vector })));
     await table.createIndex("vector");
-    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IVF_HNSW_SQ", columns: ["vector"] }]);
+    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IvfHnswSq", columns: ["vector"] }]);
   });
 
   it("indexes a Float16 vector column", async () => {

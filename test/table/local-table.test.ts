@@ -354,6 +354,6 @@ describe("Table indexes", () => {
   it("builds an HNSW-SQ index on a vector column when createIndex has no config", async () => {
     const table = await makeTable();
     await table.createIndex("vector");
-    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IVF_HNSW_SQ", columns: ["vector"] }]);
+    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IvfHnswSq", columns: ["vector"] }]);
   });
 });
