@@ -221,11 +221,15 @@ export async function runVectorIndex({ sides, config, workDir, log }) {
   const cells = open.flatMap((o) => Object.values(o.record.cells).map((cell) => ({ table: o.table, cell, name: `${o.side.name} ${o.kind.key} ${settingLabel(cell.setting)}` })));
   log(`  ${cells.length} (index, setting) cells; ${warmup.length} warm-up + ${queries.length} timed queries each, one at a time`);
   collectGarbage();
+  // Each query visits the cells in its own seeded random order: in a fixed order the first setting of each
+  // table would always pay for that query's cold caches and the next ones (same table, same query) would not.
+  const order = createRandom(0x5eed);
   for (const [phase, list] of [["warmup", warmup], ["timed", queries]]) {
     clock = performance.now();
     for (let q = 0; q < list.length; q++) {
+      const visit = shuffled(cells.length, order);
       for (let c = 0; c < cells.length; c++) {
-        const { table: t, cell, name } = cells[(q + c) % cells.length];
+        const { table: t, cell, name } = cells[visit[c]];
         if (cell.error) continue;
         try {
           const { ms, result } = await timeQuery(t, list[q], cell.setting);
@@ -687,4 +691,14 @@ export function stripVectorIndex(vi) {
       ]),
     ),
   };
+}
+
+/** 0..n-1 in a random order (Fisher-Yates) drawn from `random`. */
+function shuffled(n, random) {
+  const out = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = random.integer(i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
