@@ -137,10 +137,12 @@ export async function buildIvfFlatIndex(data: VectorSet, options?: IvfFlatBuildO
   checkVectorSet(data, "IVF-Flat index");
   const params = resolveIvfParams(data.rows, options);
   const pacer = WorkPacer.create("Building the IVF-Flat index", options);
-  const centroids = await trainPartitionCentroids(data, params, pacer.range(0, 0.8));
-  const partitionOf = await assignPartitions(data, centroids, params.numPartitions, params.distanceType === "cosine", pacer.range(0.8, 0.95));
+  // The checks above read every value (tens of milliseconds at 100k × 384): let other work in first.
+  await pacer.yield();
+  const { centroids, known } = await trainPartitionCentroids(data, params, pacer.range(0, 0.8));
+  const partitionOf = await assignPartitions(data, centroids, params.numPartitions, params.distanceType === "cosine", pacer.range(0.8, 0.95), undefined, known);
   const { offsets, positions } = layoutPartitions(partitionOf, params.numPartitions);
-  const partitionVectors = gatherPartitionVectors(data.vectors, data.dims, offsets, positions);
+  const partitionVectors = await gatherPartitionVectorsPaced(data.vectors, data.dims, offsets, positions, pacer.range(0.95, 1));
   await pacer.step(1);
   const partitioning: IvfPartitioning = {
     distanceType: params.distanceType,
@@ -157,15 +159,28 @@ export async function buildIvfFlatIndex(data: VectorSet, options?: IvfFlatBuildO
 /** Copies each partition's rows out of `vectors` (original order) into a buffer per partition. */
 export function gatherPartitionVectors(vectors: Float32Array, dims: number, offsets: Uint32Array, positions: Uint32Array): Float32Array[] {
   const out: Float32Array[] = [];
-  for (let p = 0; p + 1 < offsets.length; p++) {
-    const start = offsets[p]!;
-    const size = offsets[p + 1]! - start;
-    const block = new Float32Array(size * dims);
-    for (let r = 0; r < size; r++) {
-      const row = positions[start + r]!;
-      block.set(vectors.subarray(row * dims, row * dims + dims), r * dims);
-    }
-    out.push(block);
+  for (let p = 0; p + 1 < offsets.length; p++) out.push(gatherPartition(vectors, dims, offsets, positions, p));
+  return out;
+}
+
+/** {@link gatherPartitionVectors} with a pacer step per partition: copying 150 MB at once held the event loop ~200 ms. */
+async function gatherPartitionVectorsPaced(vectors: Float32Array, dims: number, offsets: Uint32Array, positions: Uint32Array, pacer: WorkPacer): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  const partitions = offsets.length - 1;
+  for (let p = 0; p < partitions; p++) {
+    out.push(gatherPartition(vectors, dims, offsets, positions, p));
+    await pacer.step((p + 1) / partitions);
   }
   return out;
+}
+
+function gatherPartition(vectors: Float32Array, dims: number, offsets: Uint32Array, positions: Uint32Array, p: number): Float32Array {
+  const start = offsets[p]!;
+  const size = offsets[p + 1]! - start;
+  const block = new Float32Array(size * dims);
+  for (let r = 0; r < size; r++) {
+    const row = positions[start + r]!;
+    block.set(vectors.subarray(row * dims, row * dims + dims), r * dims);
+  }
+  return block;
 }

@@ -27,8 +27,21 @@ export function trainingSampleSize(rows: number, perCentroid: number, centroids:
   return Math.min(rows, perCentroid * centroids);
 }
 
+/** Trained partition centroids, and the partition of each row they were trained on. */
+export interface TrainedPartitions {
+  readonly centroids: Float32Array;
+  /** What {@link assignPartitions} needs not search again: `rows[i]` is in partition `partitions[i]`. */
+  readonly known: KnownPartitions;
+}
+
+/** Rows whose partition is already known (the training sample, assigned to the final centroids). */
+export interface KnownPartitions {
+  readonly rows: Uint32Array;
+  readonly partitions: Uint32Array;
+}
+
 /** Trains `params.numPartitions` centroids on a seeded sample of `data`. */
-export async function trainPartitionCentroids(data: VectorSet, params: IvfParams, pacer: WorkPacer, kernel?: DistanceKernel): Promise<Float32Array> {
+export async function trainPartitionCentroids(data: VectorSet, params: IvfParams, pacer: WorkPacer, kernel?: DistanceKernel): Promise<TrainedPartitions> {
   const random = createSeededRandom(params.seed);
   const sample = sampleIndices(data.rows, trainingSampleSize(data.rows, params.sampleRate, params.numPartitions), random);
   const points = sampledPoints(data, sample, params.distanceType === "cosine");
@@ -37,10 +50,11 @@ export async function trainPartitionCentroids(data: VectorSet, params: IvfParams
     maxIterations: params.maxIterations,
     seed: params.seed,
     spherical: params.distanceType === "cosine",
+    returnAssignments: true,
     pacer,
     ...(kernel ? { kernel } : {}),
   });
-  return result.centroids;
+  return { centroids: result.centroids, known: { rows: sample, partitions: result.assignments! } };
 }
 
 /** The rows of `data` listed in `sample`, normalised when `normalise` is set. */
@@ -62,7 +76,12 @@ function assignmentChunkRows(centroids: number, dims: number): number {
   return Math.max(16, Math.min(16384, Math.floor((1 << 25) / Math.max(1, centroids * dims))));
 }
 
-/** The partition (nearest centroid) of every row; cosine compares normalised vectors with the unit centroids. */
+/**
+ * The partition (nearest centroid) of every row; cosine compares normalised
+ * vectors with the unit centroids. Rows in `known` (the training sample, which
+ * k-means already assigned to these centroids) are not searched again: with
+ * LanceDB's sample of sampleRate × numPartitions rows that is most of a table.
+ */
 export async function assignPartitions(
   data: VectorSet,
   centroids: Float32Array,
@@ -70,21 +89,35 @@ export async function assignPartitions(
   normalise: boolean,
   pacer: WorkPacer,
   kernel?: DistanceKernel,
+  known?: KnownPartitions,
 ): Promise<Uint32Array> {
   const { vectors, rows, dims } = data;
+  const partitionOf = new Uint32Array(rows);
+  const isKnown = new Uint8Array(rows);
+  if (known) {
+    for (let i = 0; i < known.rows.length; i++) {
+      partitionOf[known.rows[i]!] = known.partitions[i]!;
+      isKnown[known.rows[i]!] = 1;
+    }
+  }
+  const todo: number[] = [];
+  for (let row = 0; row < rows; row++) if (isKnown[row] === 0) todo.push(row);
   const block = createCentroidBlock(centroids, numPartitions, dims);
   const chunkRows = assignmentChunkRows(numPartitions, dims);
+  // A buffer of its own, at byte 0: the native kernel ignores a view's offset.
   const chunk = new Float32Array(chunkRows * dims);
   const found = { nearest: new Uint32Array(chunkRows), nearestDistance: new Float32Array(chunkRows), secondDistance: null };
-  const partitionOf = new Uint32Array(rows);
-  for (let start = 0; start < rows; start += chunkRows) {
-    const count = Math.min(chunkRows, rows - start);
-    // A copy at byte 0: the native kernel ignores a view's offset.
-    chunk.set(vectors.subarray(start * dims, (start + count) * dims));
-    if (normalise) for (let r = 0; r < count; r++) normaliseAt(chunk, r * dims, dims);
+  for (let start = 0; start < todo.length; start += chunkRows) {
+    const count = Math.min(chunkRows, todo.length - start);
+    for (let r = 0; r < count; r++) {
+      const row = todo[start + r]!;
+      chunk.set(vectors.subarray(row * dims, row * dims + dims), r * dims);
+      if (normalise) normaliseAt(chunk, r * dims, dims);
+    }
     findNearestCentroids(chunk, count, block, found, kernel);
-    partitionOf.set(found.nearest.subarray(0, count), start);
-    await pacer.step((start + count) / rows);
+    for (let r = 0; r < count; r++) partitionOf[todo[start + r]!] = found.nearest[r]!;
+    await pacer.step((start + count) / todo.length);
   }
+  await pacer.step(1);
   return partitionOf;
 }

@@ -65,6 +65,14 @@ export class WorkPacer {
     if (signal?.aborted) throw new OperationAbortedError(this.#state.operation, { cause: signal.reason });
   }
 
+  /** Checks for abort and gives the event loop a turn now, however recently it had one. */
+  async yield(): Promise<void> {
+    this.checkAbort();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.#state.lastYield = performance.now();
+    this.checkAbort();
+  }
+
   /**
    * Marks `fraction` (0..1) of this range done: checks for abort, reports
    * progress, and yields to the event loop if the build has held the thread

@@ -79,3 +79,49 @@ describe("IVF build progress and cancellation", () => {
     expect(ticks).toBeGreaterThan(2);
   });
 });
+
+describe("trainKMeans() stopping and assignments", () => {
+  it("stops once the loss changes by less than the tolerance, and returns each point's nearest final centroid", async () => {
+    const dims = 48;
+    const n = 4000;
+    const data = clusteredVectors(7, n, dims, 40, 0.5);
+    const result = await trainKMeans(pointsOf(data, dims), { k: 60, maxIterations: 100, seed: 5, spherical: false, returnAssignments: true, pacer: WorkPacer.create("test", undefined) });
+    expect(result.converged).toBe(true);
+    expect(result.iterations).toBeLessThan(100);
+    // The pruned searches give what a full search gives.
+    const { centroids, assignments } = result;
+    for (let i = 0; i < n; i++) {
+      let best = -1;
+      let bestDistance = Infinity;
+      for (let c = 0; c < 60; c++) {
+        let d = 0;
+        for (let j = 0; j < dims; j++) d += (data[i * dims + j]! - centroids[c * dims + j]!) ** 2;
+        if (d < bestDistance) (bestDistance = d), (best = c);
+      }
+      if (assignments![i] !== best) {
+        let d = 0;
+        for (let j = 0; j < dims; j++) d += (data[i * dims + j]! - centroids[assignments![i]! * dims + j]!) ** 2;
+        expect(d).toBeCloseTo(bestDistance, 3);
+      }
+    }
+  });
+
+  it("runs to maxIterations with tolerance 0 unless the assignments stop changing", async () => {
+    const dims = 40;
+    const data = clusteredVectors(9, 2000, dims, 30, 0.5);
+    const loose = await trainKMeans(pointsOf(data, dims), { k: 30, maxIterations: 60, seed: 2, spherical: false, pacer: WorkPacer.create("test", undefined) });
+    const strict = await trainKMeans(pointsOf(data, dims), { k: 30, maxIterations: 60, seed: 2, spherical: false, tolerance: 0, pacer: WorkPacer.create("test", undefined) });
+    expect(strict.iterations).toBeGreaterThanOrEqual(loose.iterations);
+    expect(loose.assignments).toBeNull();
+  });
+});
+
+describe("pqTraining()", () => {
+  it("trains small tables on a quarter of their rows, at least 16 per codeword, at most 64", async () => {
+    const { pqTraining } = await import("../../../../src/indices/vector/ivf/pq-training.js");
+    expect(pqTraining(10_000, 256, 50).rows).toBe(4096);
+    expect(pqTraining(40_000, 256, 50).rows).toBe(10_000);
+    expect(pqTraining(100_000, 256, 50).rows).toBe(16_384);
+    expect(pqTraining(300, 256, 50).rows).toBe(300);
+  });
+});
