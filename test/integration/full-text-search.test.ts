@@ -121,11 +121,11 @@ describe("Table.createIndex() with Index.fts()", () => {
     await expectQuiverError(table.createIndex("text", { config: Index.fts() }), ReadOnlyVersionError, "READ_ONLY_VERSION");
   });
 
-  it("stores the index as Arrow IPC files under _indices/<uuid>/ and finds it again after reopening", async () => {
+  it("stores the index as one compact file under _indices/<uuid>/ and finds it again after reopening", async () => {
     const { dir } = await makeTable();
     const folders = await readdir(join(dir, "docs.quiver", "_indices"));
     expect(folders).toHaveLength(1);
-    expect((await readdir(join(dir, "docs.quiver", "_indices", folders[0]!))).sort()).toEqual(["docs.arrow", "positions.arrow", "postings.arrow", "terms.arrow"]);
+    expect((await readdir(join(dir, "docs.quiver", "_indices", folders[0]!))).sort()).toEqual(["segment.qfts"]);
     const reopened = await (await connect(dir)).openTable("docs");
     expect(await reopened.listIndices()).toEqual([{ name: "text_idx", indexType: "FTS", columns: ["text"] }]);
     expectHits(await hits(reopened.search("rust ownership", "fts")), bm25(TEXTS, ["rust", "ownership"]));

@@ -26,9 +26,12 @@ export async function buildFtsSegment(
     const deleted = options.skipDeleted ? await fragment.deletionMask() : null;
     const index = batch.schema.fields.findIndex((f) => f.name === column);
     if (index < 0) throw new RangeError(`fragment ${fragment.id} has no column '${column}'`);
+    const addToken = (term: string, position: number) => builder.addToken(term, position);
     forEachText(batch.data.children[index]!, (row, text) => {
       if (deleted !== null && deleted[row] === 1) return;
-      builder.addDocument(fragment.id, row, tokenizer.tokenize(text));
+      builder.beginDocument(fragment.id, row);
+      tokenizer.forEachToken(text, addToken);
+      builder.endDocument();
     });
   }
   return builder.finish();

@@ -123,14 +123,15 @@ export function termScores(corpus: FtsCorpus, term: string): RowScores {
   for (const { segment, live } of corpus.views) {
     const t = segment.termId(term);
     if (t < 0) continue;
-    const { termStart, postingDoc, postingFreq, docFragment, docOffset, docLength } = segment.data;
-    for (let p = termStart[t]!; p < termStart[t + 1]!; p++) {
-      const d = postingDoc[p]!;
+    const { docFragment, docOffset, docLength } = segment.data;
+    const { docs, freqs } = segment.postingsOf(t);
+    for (let p = 0; p < docs.length; p++) {
+      const d = docs[p]!;
       if (live !== null && live[d] !== 1) continue;
       const key = rowKey(docFragment[d]!, docOffset[d]!);
       if (n > 0 && key < keys[n - 1]!) sorted = false;
       keys[n] = key;
-      scores[n++] = bm25Weight(idf, postingFreq[p]!, docLength[d]!, avg);
+      scores[n++] = bm25Weight(idf, freqs[p]!, docLength[d]!, avg);
     }
   }
   const found = { keys: keys.subarray(0, n), scores: scores.subarray(0, n) };
@@ -162,23 +163,32 @@ function phraseScores(corpus: FtsCorpus, node: FtsPhraseNode, table: string): Ro
   for (const { segment, live } of corpus.views) {
     const ids = terms.map((t) => segment.termId(t));
     if (ids.some((t) => t < 0)) continue;
-    const { termStart, postingDoc, docFragment, docOffset, docLength, positionStart, positions: stored } = segment.data;
-    const cursor = ids.map((t) => termStart[t]!);
-    const end = ids.map((t) => termStart[t + 1]!);
-    for (let p0 = cursor[0]!; p0 < end[0]!; p0++) {
-      const doc = postingDoc[p0]!;
+    const { docFragment, docOffset, docLength } = segment.data;
+    // Each distinct term decoded once, even when the phrase repeats it.
+    const decoded = new Map<number, { docs: Uint32Array; starts: Uint32Array; values: Uint32Array }>();
+    for (const t of ids) {
+      if (decoded.has(t)) continue;
+      const postings = segment.postingsOf(t);
+      decoded.set(t, { docs: postings.docs, ...segment.positionsOf(t, postings) });
+    }
+    const lists0 = ids.map((t) => decoded.get(t)!);
+    const cursor = ids.map(() => 0);
+    const first = lists0[0]!;
+    for (let p0 = 0; p0 < first.docs.length; p0++) {
+      const doc = first.docs[p0]!;
       if (live !== null && live[doc] !== 1) continue;
-      const lists: Uint32Array[] = [stored!.subarray(positionStart![p0]!, positionStart![p0 + 1]!)];
+      const lists: Uint32Array[] = [first.values.subarray(first.starts[p0]!, first.starts[p0 + 1]!)];
       let all = true;
       for (let i = 1; i < ids.length; i++) {
+        const term = lists0[i]!;
         let c = cursor[i]!;
-        while (c < end[i]! && postingDoc[c]! < doc) c++;
+        while (c < term.docs.length && term.docs[c]! < doc) c++;
         cursor[i] = c;
-        if (c >= end[i]! || postingDoc[c] !== doc) {
+        if (c >= term.docs.length || term.docs[c] !== doc) {
           all = false;
           break;
         }
-        lists.push(stored!.subarray(positionStart![c]!, positionStart![c + 1]!));
+        lists.push(term.values.subarray(term.starts[c]!, term.starts[c + 1]!));
       }
       if (!all) continue;
       const count = countPhraseMatches(lists, gaps, node.slop);

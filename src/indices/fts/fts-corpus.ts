@@ -55,12 +55,12 @@ export class FtsCorpus {
     for (const { segment, live } of this.views) {
       const t = segment.termId(term);
       if (t < 0) continue;
-      const { termStart, postingDoc } = segment.data;
       if (live === null) {
-        count += termStart[t + 1]! - termStart[t]!;
+        count += segment.data.termDocs[t]!;
         continue;
       }
-      for (let p = termStart[t]!; p < termStart[t + 1]!; p++) if (live[postingDoc[p]!] === 1) count++;
+      const { docs } = segment.postingsOf(t);
+      for (let p = 0; p < docs.length; p++) if (live[docs[p]!] === 1) count++;
     }
     this.#docFreq.set(term, count);
     return count;

@@ -45,7 +45,7 @@ export interface FtsOptions {
   ngramMaxLength?: number;
   /** With "ngram": only the n-grams that start the text (default false). */
   prefixOnly?: boolean;
-  /** Posting block size of LanceDB's format; accepted and ignored (Quiver stores postings whole). */
+  /** Posting block size of LanceDB's format; accepted and ignored (Quiver's blocks are always 128 postings). */
   blockSize?: 128 | 256;
 }
 

@@ -18,7 +18,18 @@ export interface TokenList {
 export interface Tokenizer {
   readonly params: FtsParams;
   tokenize(text: string): TokenList;
+  /** The same tokens as {@link tokenize}, handed over one by one (no arrays: the index build's path). */
+  forEachToken(text: string, emit: (term: string, position: number) => void): void;
 }
+
+/**
+ * Raw tokens whose processed form is remembered per tokenizer. Text repeats
+ * its words (a Zipf law), so nearly every token is a hit and the chain of
+ * lowercasing, folding, stop-word lookup and stemming — most of the cost of
+ * tokenizing — runs once per distinct word. Past this many entries the memo
+ * starts over, which bounds its memory on texts with unbounded vocabularies.
+ */
+const MEMO_LIMIT = 65536;
 
 /**
  * The pipeline of a full-text index, in this order:
@@ -36,19 +47,39 @@ export function createTokenizer(params: FtsParams): Tokenizer {
   const stopWords = params.removeStopWords ? (params.customStopWords ? new Set(params.customStopWords) : STOP_WORDS.get(params.language)) : undefined;
   const stem = params.stem ? stemmerFor(params.language) : undefined;
   const { lowercase, asciiFolding } = params;
+  /** The term of a raw token, or null when the token is dropped. */
+  const process = (raw: string): string | null => {
+    if (raw.length > maxLength) return null;
+    let token = lowercase ? raw.toLowerCase() : raw;
+    if (asciiFolding) token = foldToAscii(token);
+    if (stopWords?.has(token)) return null;
+    if (stem) token = stem(token);
+    return token.length === 0 ? null : token;
+  };
+  const memo = new Map<string, string | null>();
+  const termOf = (raw: string): string | null => {
+    let term = memo.get(raw);
+    if (term === undefined) {
+      term = process(raw);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(raw, term);
+    }
+    return term;
+  };
+  const forEachToken = (text: string, emit: (term: string, position: number) => void): void => {
+    split(text, (raw, position) => {
+      const term = termOf(raw);
+      if (term !== null) emit(term, position);
+    });
+  };
   return Object.freeze({
     params,
+    forEachToken,
     tokenize(text: string): TokenList {
       const terms: string[] = [];
       const positions: number[] = [];
-      split(text, (raw, position) => {
-        if (raw.length > maxLength) return;
-        let token = lowercase ? raw.toLowerCase() : raw;
-        if (asciiFolding) token = foldToAscii(token);
-        if (stopWords?.has(token)) return;
-        if (stem) token = stem(token);
-        if (token.length === 0) return;
-        terms.push(token);
+      forEachToken(text, (term, position) => {
+        terms.push(term);
         positions.push(position);
       });
       return { terms, positions };

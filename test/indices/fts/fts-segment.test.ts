@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_FTS_PARAMS } from "../../../src/indices/fts/fts-options.js";
 import { FtsSegmentBuilder } from "../../../src/indices/fts/fts-segment-builder.js";
-import { decodeFtsSegment, encodeFtsSegment } from "../../../src/indices/fts/fts-segment-codec.js";
 import { createTokenizer } from "../../../src/indices/fts/tokenizer.js";
+import { expandSegment } from "./expand-segment.js";
 
 const tokenizer = createTokenizer({ ...DEFAULT_FTS_PARAMS, stem: false, removeStopWords: false });
 
@@ -22,63 +22,62 @@ describe("FtsSegmentBuilder", () => {
     expect(Array.from(d.docFragment)).toEqual([0, 0, 3]);
     expect(Array.from(d.docOffset)).toEqual([0, 2, 1]);
     expect(Array.from(d.docLength)).toEqual([4, 0, 2]);
-    const fish = segment.termId("fish");
-    expect([d.termStart[fish], d.termStart[fish + 1]]).toEqual([2, 3]);
-    expect(d.postingDoc[2]).toBe(0);
-    expect(d.postingFreq[2]).toBe(2);
-    expect(Array.from(d.positions!.subarray(d.positionStart![2]!, d.positionStart![3]!))).toEqual([1, 3]);
-    const blue = segment.termId("blue");
-    expect(Array.from(d.postingDoc.subarray(d.termStart[blue]!, d.termStart[blue + 1]!))).toEqual([0, 2]);
+    expect(Array.from(d.termDocs)).toEqual([2, 1, 1, 1]);
+    const fish = segment.postingsOf(segment.termId("fish"));
+    expect(Array.from(fish.docs)).toEqual([0]);
+    expect(Array.from(fish.freqs)).toEqual([2]);
+    const fishAt = segment.positionsOf(segment.termId("fish"), fish);
+    expect(Array.from(fishAt.values)).toEqual([1, 3]);
+    expect(Array.from(segment.postingsOf(segment.termId("blue")).docs)).toEqual([0, 2]);
     expect(segment.termId("shark")).toBe(-1);
+  });
+
+  it("keeps no positions when told not to", () => {
+    const segment = build(false);
+    expect(segment.hasPositions).toBe(false);
+    expect(() => segment.positionsOf(0, segment.postingsOf(0))).toThrow(/no positions/);
+    expect(expandSegment(segment).terms.map((t) => t.freqs)).toEqual([[1, 1], [2], [1], [1]]);
+  });
+
+  it("groups repeated terms of one document into one posting with their positions in order", () => {
+    const builder = new FtsSegmentBuilder(true);
+    builder.addDocument(0, 0, { terms: ["b", "a", "b", "c", "a", "b"], positions: [0, 1, 2, 4, 7, 9] });
+    builder.addDocument(0, 1, { terms: ["a"], positions: [3] });
+    expect(expandSegment(builder.finish()).terms).toEqual([
+      { term: "a", docs: [0, 1], freqs: [2, 1], positions: [[1, 7], [3]] },
+      { term: "b", docs: [0], freqs: [3], positions: [[0, 2, 9]] },
+      { term: "c", docs: [0], freqs: [1], positions: [[4]] },
+    ]);
   });
 
   it("continues from a segment's live documents exactly as a build from scratch would", () => {
     const merged = FtsSegmentBuilder.fromSegment(build(true), Uint8Array.from([1, 0, 1]));
     expect(merged.lastRowKey).toBe(3 * 4294967296 + 1);
-    merged.addDocument(4, 0, tokenizer.tokenize("red whale red"));
+    merged.addDocument(4, 0, tokenizer.tokenize("red whale red shark"));
     const scratch = new FtsSegmentBuilder(true);
     scratch.addDocument(0, 0, tokenizer.tokenize("red fish blue fish"));
     scratch.addDocument(3, 1, tokenizer.tokenize("blue whale"));
-    scratch.addDocument(4, 0, tokenizer.tokenize("red whale red"));
-    const a = merged.finish().data;
-    const b = scratch.finish().data;
-    expect(a.terms).toEqual(b.terms);
-    for (const key of ["docFragment", "docOffset", "docLength", "termStart", "postingDoc", "postingFreq", "positionStart", "positions"] as const) {
-      expect(Array.from(a[key]!)).toEqual(Array.from(b[key]!));
-    }
+    scratch.addDocument(4, 0, tokenizer.tokenize("red whale red shark"));
+    const a = merged.finish();
+    const b = scratch.finish();
+    expect(expandSegment(a)).toEqual(expandSegment(b));
+    expect(a.data.postings).toEqual(b.data.postings);
+    expect(a.data.positions).toEqual(b.data.positions);
   });
 
-  it("refuses documents out of row order", () => {
+  it("drops terms whose every document was deleted when continuing a segment", () => {
+    const merged = FtsSegmentBuilder.fromSegment(build(false), Uint8Array.from([0, 1, 1])).finish();
+    expect(merged.data.terms).toEqual(["blue", "whale"]);
+    expect(Array.from(merged.data.docOffset)).toEqual([2, 1]);
+  });
+
+  it("refuses documents out of row order, comparing fragment ids past 2^21 exactly", () => {
     const builder = new FtsSegmentBuilder(false);
     builder.addDocument(1, 5, tokenizer.tokenize("a"));
     expect(() => builder.addDocument(1, 4, tokenizer.tokenize("b"))).toThrow(/row-id order/);
-  });
-});
-
-describe("fts segment files", () => {
-  it.each([true, false])("round-trip through Arrow IPC files (positions: %s)", (withPositions) => {
-    const segment = build(withPositions);
-    const files = encodeFtsSegment(segment);
-    expect([...files.keys()].sort()).toEqual(withPositions ? ["docs.arrow", "positions.arrow", "postings.arrow", "terms.arrow"] : ["docs.arrow", "postings.arrow", "terms.arrow"]);
-    const decoded = decodeFtsSegment((name) => files.get(name));
-    expect(decoded.data.terms).toEqual(segment.data.terms);
-    for (const key of ["docFragment", "docOffset", "docLength", "termStart", "postingDoc", "postingFreq", "positionStart", "positions"] as const) {
-      const a = segment.data[key];
-      const b = decoded.data[key];
-      expect(b === null ? null : Array.from(b)).toEqual(a === null ? null : Array.from(a));
-    }
-  });
-
-  it("round-trips an empty segment", () => {
-    const files = encodeFtsSegment(new FtsSegmentBuilder(true).finish());
-    const decoded = decodeFtsSegment((name) => files.get(name));
-    expect(decoded.docCount).toBe(0);
-    expect(decoded.data.terms).toEqual([]);
-  });
-
-  it("names a missing file", () => {
-    const files = encodeFtsSegment(build(false));
-    files.delete("postings.arrow");
-    expect(() => decodeFtsSegment((name) => files.get(name))).toThrow(/postings.arrow is missing/);
+    const big = new FtsSegmentBuilder(false);
+    // 2^30 · 2^32 + 1 and + 0 are the same double; the builder still sees the order.
+    big.addDocument(2 ** 30, 1, tokenizer.tokenize("a"));
+    expect(() => big.addDocument(2 ** 30, 0, tokenizer.tokenize("b"))).toThrow(/row-id order/);
   });
 });

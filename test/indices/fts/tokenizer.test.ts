@@ -84,6 +84,20 @@ describe("createTokenizer()", () => {
   });
 });
 
+describe("forEachToken()", () => {
+  it("hands over the tokens tokenize() returns, also past the memo's limit", () => {
+    const tokenizer = createTokenizer(DEFAULT_FTS_PARAMS);
+    const text = "The Indexes were indexed; CAFÉ café running runs the end";
+    const seen: [string, number][] = [];
+    tokenizer.forEachToken(text, (term, position) => seen.push([term, position]));
+    const { terms, positions } = tokenizer.tokenize(text);
+    expect(seen).toEqual(terms.map((t, i) => [t, positions[i]]));
+    // Enough distinct words to make the memo start over; answers stay the same.
+    for (let i = 0; i < 70_000; i++) tokenizer.tokenize(`word${i}`);
+    expect(tokenizer.tokenize(text)).toEqual({ terms, positions });
+  });
+});
+
 describe("resolveFtsOptions()", () => {
   it("fills LanceDB's defaults and round-trips through the stored snake_case form", () => {
     const params = resolveFtsOptions({ stem: false, baseTokenizer: "whitespace", language: "english" });
