@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { InvalidArgumentError } from "../../errors.js";
 import { buildFtsSegment } from "../../indices/fts/build-fts-segment.js";
 import { decodeFtsParams, encodeFtsParams } from "../../indices/fts/fts-options.js";
@@ -9,6 +8,7 @@ import { isTextType } from "../../indices/fts/text-column.js";
 import { createTokenizer } from "../../indices/fts/tokenizer.js";
 import type { IndexEntry } from "../../storage/manifest.js";
 import type { IndexBuilder } from "./index-builder.js";
+import { writeIndexFolder } from "./index-folder.js";
 
 /**
  * Full-text indexes. With `previous`, its postings are copied for the rows it
@@ -32,9 +32,8 @@ const builder: IndexBuilder = {
   async write(storage, snapshot, request, previous) {
     if (request.spec.kind !== "fts") throw new TypeError(`ftsIndexBuilder cannot build a ${request.spec.kind} index`);
     const params = request.spec.params;
-    const uuid = randomUUID();
-    const folder = `_indices/${uuid}`;
-    try {
+    const head = { name: request.name, kind: "fts", column: request.column, parameters: encodeFtsParams(params) } as const;
+    return writeIndexFolder(storage, snapshot, head, async () => {
       const tokenizer = createTokenizer(params);
       let fragments = snapshot.fragments.filter((f) => f.physicalRows - f.deletedRows > 0);
       let builder: FtsSegmentBuilder | undefined;
@@ -48,27 +47,8 @@ const builder: IndexBuilder = {
           fragments = added;
         }
       }
-      const segment = await buildFtsSegment(fragments, request.column, tokenizer, { skipDeleted: true, builder });
-      await storage.store.makeDir(`${storage.dir}/${folder}`);
-      const files: string[] = [];
-      for (const [name, bytes] of encodeFtsSegment(segment)) {
-        await storage.store.write(`${storage.dir}/${folder}/${name}`, bytes);
-        files.push(`${folder}/${name}`);
-      }
-      return Object.freeze({
-        uuid,
-        name: request.name,
-        kind: "fts",
-        column: request.column,
-        parameters: Object.freeze(encodeFtsParams(params)),
-        fragmentIds: Object.freeze(snapshot.fragments.map((f) => f.id).sort((a, b) => a - b)),
-        files: Object.freeze(files),
-        createdAt: Date.now(),
-      } satisfies IndexEntry);
-    } catch (error) {
-      await storage.store.removeDir(`${storage.dir}/${folder}`);
-      throw error;
-    }
+      return encodeFtsSegment(await buildFtsSegment(fragments, request.column, tokenizer, { skipDeleted: true, builder }));
+    });
   },
 
   requestOf(entry: IndexEntry) {

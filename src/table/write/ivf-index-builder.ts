@@ -1,7 +1,5 @@
-import { randomUUID } from "node:crypto";
-import type { Data, FixedSizeList } from "apache-arrow";
 import { InvalidArgumentError, OperationAbortedError } from "../../errors.js";
-import { isVectorType, unsearchableRows, vectorsAsFloat32 } from "../../exec/vector-column.js";
+import { isVectorType } from "../../exec/vector-column.js";
 import {
   type BuildControl,
   type IvfFlatIndex,
@@ -15,6 +13,7 @@ import {
   extendIvfFlatIndex,
   extendIvfPqIndex,
 } from "../../indices/vector/ivf/index.js";
+import { liveVectors } from "../../indices/vector/live-vectors.js";
 import { IVF_ROWS_FILE, type IvfRowKeys, encodeIvfRowKeys } from "../../indices/vector/ivf-row-keys.js";
 import { IvfTableIndex } from "../../indices/vector/ivf-table-index.js";
 import { loadVectorIndex } from "../../indices/vector/load-vector-index.js";
@@ -22,6 +21,7 @@ import { type VectorIndexParams, decodeVectorIndexParams, encodeVectorIndexParam
 import type { IndexEntry } from "../../storage/manifest.js";
 import type { FragmentSnapshot, TableSnapshot } from "../../storage/table-snapshot.js";
 import type { IndexBuilder } from "./index-builder.js";
+import { writeIndexFolder } from "./index-folder.js";
 import { vectorIndexBuilder } from "./vector-index-builder.js";
 
 /**
@@ -58,49 +58,35 @@ const builder: IndexBuilder = {
     const checkAbort = () => {
       if (control?.signal?.aborted) throw new OperationAbortedError(operation, { cause: control.signal.reason });
     };
-    const uuid = randomUUID();
-    const folder = `_indices/${uuid}`;
+    const head = { name: request.name, kind, column: request.column, parameters: encodeVectorIndexParams(spec.params) };
     try {
-      checkAbort();
-      const live = snapshot.fragments.filter((f) => f.physicalRows - f.deletedRows > 0);
-      const base = previous ? await reusableBase(snapshot, previous, kind, spec.params, dims) : undefined;
-      const fresh = base ? live.filter((f) => !base.fragmentIds.has(f.id)) : live;
-      const gathered = await gatherVectors(fresh, request.column, dims, checkAbort, (f) => report(READ_SHARE * f));
-      const buildControl: BuildControl = {
-        onProgress: (f) => report(READ_SHARE + (1 - READ_SHARE - WRITE_SHARE) * f),
-        ...(control?.signal ? { signal: control.signal } : {}),
-      };
-      let built: { ivf: IvfFlatIndex | IvfPqIndex; rowKeys: IvfRowKeys };
-      if (base !== undefined && (await keepsFitting(base, snapshot, gathered.set.rows))) {
-        built = await extend(base, snapshot, gathered, buildControl);
-      } else {
-        const full = base ? await gatherVectors(live, request.column, dims, checkAbort, () => undefined) : gathered;
-        built = await build(kind, full, spec.params, buildControl);
-      }
-      checkAbort();
-      const files: IvfIndexFiles = {
-        ...(built.ivf.kind === "ivfFlat" ? encodeIvfFlatIndex(built.ivf) : encodeIvfPqIndex(built.ivf)),
-        [IVF_ROWS_FILE]: encodeIvfRowKeys(built.rowKeys),
-      };
-      await storage.store.makeDir(`${storage.dir}/${folder}`);
-      const paths: string[] = [];
-      for (const [name, bytes] of Object.entries(files)) {
-        paths.push(`${folder}/${name}`);
-        await storage.store.write(`${storage.dir}/${folder}/${name}`, bytes);
-      }
+      const entry = await writeIndexFolder(storage, snapshot, head, async () => {
+        checkAbort();
+        const live = snapshot.fragments.filter((f) => f.physicalRows - f.deletedRows > 0);
+        const base = previous ? await reusableBase(snapshot, previous, kind, spec.params, dims) : undefined;
+        const fresh = base ? live.filter((f) => !base.fragmentIds.has(f.id)) : live;
+        const gathered = await gatherVectors(fresh, request.column, dims, checkAbort, (f) => report(READ_SHARE * f));
+        const buildControl: BuildControl = {
+          onProgress: (f) => report(READ_SHARE + (1 - READ_SHARE - WRITE_SHARE) * f),
+          ...(control?.signal ? { signal: control.signal } : {}),
+        };
+        let built: { ivf: IvfFlatIndex | IvfPqIndex; rowKeys: IvfRowKeys };
+        if (base !== undefined && (await keepsFitting(base, snapshot, gathered.set.rows))) {
+          built = await extend(base, snapshot, gathered, buildControl);
+        } else {
+          const full = base ? await gatherVectors(live, request.column, dims, checkAbort, () => undefined) : gathered;
+          built = await build(kind, full, spec.params, buildControl);
+        }
+        checkAbort();
+        const files: IvfIndexFiles = {
+          ...(built.ivf.kind === "ivfFlat" ? encodeIvfFlatIndex(built.ivf) : encodeIvfPqIndex(built.ivf)),
+          [IVF_ROWS_FILE]: encodeIvfRowKeys(built.rowKeys),
+        };
+        return Object.entries(files);
+      });
       report(1);
-      return Object.freeze({
-        uuid,
-        name: request.name,
-        kind,
-        column: request.column,
-        parameters: Object.freeze(encodeVectorIndexParams(spec.params)),
-        fragmentIds: Object.freeze(snapshot.fragments.map((f) => f.id).sort((a, b) => a - b)),
-        files: Object.freeze(paths),
-        createdAt: Date.now(),
-      } satisfies IndexEntry);
+      return entry;
     } catch (error) {
-      await storage.store.removeDir(`${storage.dir}/${folder}`);
       // The IVF module names its own step; the user called createIndex (or optimize).
       if (error instanceof OperationAbortedError && error.operation !== operation) throw new OperationAbortedError(operation, { cause: error.cause });
       // The IVF module knows the option and the numbers, not the table and column: add them.
@@ -228,17 +214,8 @@ async function gatherVectors(
   for (let i = 0; i < fragments.length; i++) {
     checkAbort();
     const fragment = fragments[i]!;
-    const [batch, deleted] = await Promise.all([fragment.load(), fragment.deletedRows > 0 ? fragment.deletionMask() : null]);
-    const index = batch.schema.fields.findIndex((f) => f.name === column);
-    const data = batch.data.children[index] as Data<FixedSizeList>;
-    const vectors = vectorsAsFloat32(data, dims);
-    const unsearchable = unsearchableRows(data, dims);
-    const rows: number[] = [];
-    for (let r = 0; r < batch.numRows; r++) {
-      if ((deleted !== null && deleted[r] === 1) || (unsearchable !== null && unsearchable[r] === 1) || !isFinite(vectors, r * dims, dims)) continue;
-      rows.push(r);
-    }
-    parts.push({ fragment: fragment.id, rows: Uint32Array.from(rows), vectors });
+    const { vectors, rows } = await liveVectors(fragment, column, dims);
+    parts.push({ fragment: fragment.id, rows, vectors });
     total += rows.length;
     onProgress((i + 1) / fragments.length);
     // A turn for queries between fragments.
@@ -256,14 +233,6 @@ async function gatherVectors(
     }
   }
   return { set: { vectors: out, rows: total, dims }, fragmentIds, offsets };
-}
-
-function isFinite(vectors: Float32Array, at: number, dims: number): boolean {
-  for (let j = 0; j < dims; j++) {
-    const v = vectors[at + j]!;
-    if (v - v !== 0) return false;
-  }
-  return true;
 }
 
 function monotonic(onProgress: ((fraction: number) => void) | undefined): (fraction: number) => void {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Field } from "apache-arrow";
 import { SchemaMismatchError } from "../../errors.js";
 import type { IndexSpec } from "../../indices/index-config.js";
@@ -7,8 +6,8 @@ import { buildValueIndex } from "../../indices/scalar/build-value-index.js";
 import { isLabelListIndexable, isValueIndexable } from "../../indices/scalar/scalar-column.js";
 import { SCALAR_INDEX_LIST_NAMES, type ScalarIndexKind, isScalarIndexKind } from "../../indices/scalar/scalar-index-kind.js";
 import { encodeValueIndex } from "../../indices/scalar/value-index-codec.js";
-import type { IndexEntry } from "../../storage/manifest.js";
 import type { IndexBuilder } from "./index-builder.js";
+import { writeIndexFolder } from "./index-folder.js";
 
 /**
  * Btree, bitmap and label-list indexes (`family: "scalar"`). A rebuild (optimize) reads
@@ -32,33 +31,14 @@ const builder: IndexBuilder = {
 
   async write(storage, snapshot, request, _previous, control) {
     const kind = scalarKindOf(request.spec);
-    const uuid = randomUUID();
-    const folder = `_indices/${uuid}`;
-    try {
+    const head = { name: request.name, kind, column: request.column, parameters: {} };
+    return writeIndexFolder(storage, snapshot, head, async () => {
       const field = snapshot.schema.fields.find((f) => f.name === request.column)!;
       const build = kind === "labelList" ? buildLabelListIndex : buildValueIndex;
       const index = await build(snapshot.fragments, field, control?.signal);
       control?.onProgress?.(1);
-      await storage.store.makeDir(`${storage.dir}/${folder}`);
-      const files: string[] = [];
-      for (const [name, bytes] of encodeValueIndex(index)) {
-        await storage.store.write(`${storage.dir}/${folder}/${name}`, bytes);
-        files.push(`${folder}/${name}`);
-      }
-      return Object.freeze({
-        uuid,
-        name: request.name,
-        kind,
-        column: request.column,
-        parameters: Object.freeze({}),
-        fragmentIds: Object.freeze(snapshot.fragments.map((f) => f.id).sort((a, b) => a - b)),
-        files: Object.freeze(files),
-        createdAt: Date.now(),
-      } satisfies IndexEntry);
-    } catch (error) {
-      await storage.store.removeDir(`${storage.dir}/${folder}`);
-      throw error;
-    }
+      return encodeValueIndex(index);
+    });
   },
 
   requestOf(entry) {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Field } from "apache-arrow";
 import { InvalidArgumentError } from "../../errors.js";
 import { isVectorType } from "../../exec/vector-column.js";
@@ -9,6 +8,7 @@ import { decodeVectorIndexParams, encodeVectorIndexParams, isVectorIndexKind } f
 import type { IndexEntry } from "../../storage/manifest.js";
 import type { TableSnapshot } from "../../storage/table-snapshot.js";
 import type { IndexBuilder } from "./index-builder.js";
+import { writeIndexFolder } from "./index-folder.js";
 
 /**
  * HNSW-SQ vector indexes (usearch graph over 8-bit codes). With `previous`
@@ -34,31 +34,17 @@ const builder: IndexBuilder = {
     if (spec.kind !== "hnswSq" || !("params" in spec)) throw new TypeError(`vectorIndexBuilder cannot build a ${spec.kind} index`);
     const field = vectorField(snapshot, request.column);
     const dims = field.type.listSize;
-    const uuid = randomUUID();
-    const folder = `_indices/${uuid}`;
-    try {
+    const head = { name: request.name, kind: "hnswSq", column: request.column, parameters: encodeVectorIndexParams(spec.params) } as const;
+    return writeIndexFolder(storage, snapshot, head, async () => {
       const fragments = snapshot.fragments.filter((f) => f.physicalRows - f.deletedRows > 0);
       const base = previous ? await reusableBase(snapshot, previous, spec.params.distanceType, dims) : undefined;
       const operation = `createIndex("${request.column}") on table '${storage.tableName}'`;
       const built = await buildHnswIndex(fragments, request.column, dims, spec.params, { signal: control?.signal, onProgress: control?.onProgress, operation }, base);
-      await storage.store.makeDir(`${storage.dir}/${folder}`);
-      const files = [`${folder}/${HNSW_GRAPH_FILE}`, `${folder}/${HNSW_QUANTIZER_FILE}`];
-      await storage.store.write(`${storage.dir}/${files[0]}`, built.graph);
-      await storage.store.write(`${storage.dir}/${files[1]}`, encodeScalarQuantizer(built.quantizer));
-      return Object.freeze({
-        uuid,
-        name: request.name,
-        kind: "hnswSq",
-        column: request.column,
-        parameters: Object.freeze(encodeVectorIndexParams(spec.params)),
-        fragmentIds: Object.freeze(snapshot.fragments.map((f) => f.id).sort((a, b) => a - b)),
-        files: Object.freeze(files),
-        createdAt: Date.now(),
-      } satisfies IndexEntry);
-    } catch (error) {
-      await storage.store.removeDir(`${storage.dir}/${folder}`);
-      throw error;
-    }
+      return [
+        [HNSW_GRAPH_FILE, built.graph],
+        [HNSW_QUANTIZER_FILE, encodeScalarQuantizer(built.quantizer)],
+      ] as const;
+    });
   },
 
   requestOf(entry: IndexEntry) {
