@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto";
 import { readFile, unlink, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Data, FixedSizeList } from "apache-arrow";
 import { OperationAbortedError } from "../../../errors.js";
-import { unsearchableRows, vectorsAsFloat32 } from "../../../exec/vector-column.js";
 import type { FragmentSnapshot } from "../../../storage/table-snapshot.js";
+import { liveVectors } from "../live-vectors.js";
 import { loadUsearchBinding, type NativeHnsw } from "../usearch-binding.js";
 import { VECTOR_INDEX_DEFAULTS, type VectorIndexParams } from "../vector-index-options.js";
 import { USEARCH_METRICS } from "./hnsw-index.js";
@@ -170,21 +169,6 @@ class ChunkPacer {
     const rate = rows / Math.max(0.5, ms);
     this.rate = this.rate === undefined ? rate : (this.rate + rate) / 2;
   }
-}
-
-/** The float32 vectors of a fragment's column and the offsets of its live rows that have one. */
-async function liveVectors(fragment: FragmentSnapshot, column: string, dims: number): Promise<{ vectors: Float32Array; rows: Uint32Array }> {
-  const [batch, deleted] = await Promise.all([fragment.load(), fragment.deletedRows > 0 ? fragment.deletionMask() : null]);
-  const index = batch.schema.fields.findIndex((f) => f.name === column);
-  const data = batch.data.children[index] as Data<FixedSizeList>;
-  const vectors = vectorsAsFloat32(data, dims);
-  const unsearchable = unsearchableRows(data, dims);
-  const rows: number[] = [];
-  for (let r = 0; r < batch.numRows; r++) {
-    if ((deleted !== null && deleted[r] === 1) || (unsearchable !== null && unsearchable[r] === 1)) continue;
-    rows.push(r);
-  }
-  return { vectors, rows: Uint32Array.from(rows) };
 }
 
 /** Up to QUANTIZER_SAMPLE vectors spread evenly over the rows to index. */
