@@ -17,6 +17,7 @@ import { InvalidArgumentError } from "../../errors.js";
 import type { EmbeddingBatch, EmbeddingVector } from "../embedding-function.js";
 import { BUILT_IN_NAME } from "../function-names.js";
 import { TextEmbeddingFunction } from "../text-embedding-function.js";
+import { fmix32 } from "../../util/hash.js";
 
 // 1. Registry name (the catalogue in built-in-functions.ts maps it to this class).
 /** The registry name of {@link HashingEmbeddingFunction}. */
@@ -306,16 +307,6 @@ function accumulate(features: Uint32Array, count: number, acc: Float64Array, d: 
 
 function fnvByte(h: number, byte: number): number {
   return Math.imul(h ^ byte, FNV_PRIME) >>> 0;
-}
-
-/** murmur3's 32-bit finaliser: spreads every input bit over the output. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** Bytes in the UTF-8 sequence starting with `lead` (1 for stray continuation bytes). */

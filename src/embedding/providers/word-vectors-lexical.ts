@@ -27,6 +27,7 @@
 import type { WordVectors } from "./word-vectors-cache.js";
 import { zipfProbabilities } from "./word-vectors-sif.js";
 import { inflectionBases } from "./word-vectors-stem.js";
+import { fmix32 } from "../../util/hash.js";
 
 const NGRAM_MIN = 3;
 const NGRAM_MAX = 5;
@@ -178,7 +179,7 @@ export function featureHashes(word: string): Uint32Array {
     for (let c = start; c < last; c++) {
       const code = c === 0 ? BOUNDARY_START : c === total - 1 ? BOUNDARY_END : word.charCodeAt(c - 1);
       h = Math.imul(h ^ code, 0x01000193);
-      if (c - start + 1 >= NGRAM_MIN) out.push(finalise(h));
+      if (c - start + 1 >= NGRAM_MIN) out.push(fmix32(h));
     }
   }
   return Uint32Array.from(out);
@@ -188,18 +189,7 @@ export function featureHashes(word: string): Uint32Array {
 export function hashString(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return finalise(h);
-}
-
-/** murmur3's finaliser, so that low bits (the bucket) and the top bit (the sign) both vary. */
-function finalise(x: number): number {
-  let h = x;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
 
 function addHashed(acc: Float64Array, hash: number, weight: number, dims: number): void {

@@ -23,6 +23,7 @@ import type { FragmentSnapshot, TableSnapshot } from "../../storage/table-snapsh
 import type { IndexBuilder } from "./index-builder.js";
 import { writeIndexFolder } from "./index-folder.js";
 import { vectorIndexBuilder } from "./vector-index-builder.js";
+import { monotonicProgress } from "../../util/monotonic-progress.js";
 
 /**
  * IVF-Flat and IVF-PQ indexes (src/indices/vector/ivf/) over a table column.
@@ -54,7 +55,7 @@ const builder: IndexBuilder = {
     if (!field || !isVectorType(field.type)) throw new TypeError(`column ${request.column} is not a vector column`);
     const dims = field.type.listSize;
     const operation = `createIndex("${request.column}") on table '${storage.tableName}'`;
-    const report = monotonic(control?.onProgress);
+    const report = monotonicProgress(control?.onProgress);
     const checkAbort = () => {
       if (control?.signal?.aborted) throw new OperationAbortedError(operation, { cause: control.signal.reason });
     };
@@ -235,12 +236,3 @@ async function gatherVectors(
   return { set: { vectors: out, rows: total, dims }, fragmentIds, offsets };
 }
 
-function monotonic(onProgress: ((fraction: number) => void) | undefined): (fraction: number) => void {
-  let last = -1;
-  return (fraction) => {
-    const value = Math.min(1, Math.max(last, fraction));
-    if (onProgress === undefined || value === last) return;
-    last = value;
-    onProgress(value);
-  };
-}

@@ -9,6 +9,7 @@ import { loadUsearchBinding, type NativeHnsw } from "../usearch-binding.js";
 import { VECTOR_INDEX_DEFAULTS, type VectorIndexParams } from "../vector-index-options.js";
 import { USEARCH_METRICS } from "./hnsw-index.js";
 import { type ScalarQuantizer, encodeRows, trainScalarQuantizer } from "./scalar-quantizer.js";
+import { monotonicProgress } from "../../../util/monotonic-progress.js";
 
 /** Progress and cancellation of a build. */
 export interface HnswBuildControl {
@@ -68,7 +69,7 @@ export async function buildHnswIndex(
   base?: HnswBase,
 ): Promise<HnswBuildResult> {
   const { CompiledIndex } = loadUsearchBinding();
-  const report = progressReporter(control.onProgress);
+  const report = monotonicProgress(control.onProgress);
   checkAbort(control);
 
   // Pass 1: which rows to index, and a sample for the quantizer.
@@ -201,16 +202,6 @@ async function sampleVectors(live: readonly LiveRows[], column: string, dims: nu
 function checkAbort(control: HnswBuildControl): void {
   const signal = control.signal;
   if (signal?.aborted) throw new OperationAbortedError(control.operation, { cause: signal.reason });
-}
-
-function progressReporter(onProgress: ((fraction: number) => void) | undefined): (fraction: number) => void {
-  let last = -1;
-  return (fraction) => {
-    const value = Math.min(1, Math.max(last, fraction));
-    if (onProgress === undefined || value === last) return;
-    last = value;
-    onProgress(value);
-  };
 }
 
 function yieldToEventLoop(): Promise<void> {
