@@ -177,6 +177,20 @@ export abstract class EmbeddingFunction<T = unknown, M extends object = Function
   init?(): Promise<void>;
 
   /**
+   * The column type a `sourceField(optionsOrDatatype)` call asks for, or
+   * `fallback` when it names none: for subclasses whose source column has a
+   * natural default type (text: Utf8, images: Binary).
+   */
+  protected static requestedSourceType(optionsOrDatatype: Partial<FieldOptions> | DataType | undefined, fallback: DataType): DataType {
+    const given = optionsOrDatatype === undefined
+      ? undefined
+      : isArrowDataType(optionsOrDatatype)
+        ? optionsOrDatatype
+        : (optionsOrDatatype as Partial<FieldOptions>).datatype;
+    return given === undefined ? fallback : adoptType(given);
+  }
+
+  /**
    * Declares the source column of this function for {@link LanceSchema}.
    *
    * @param optionsOrDatatype - the column type, or `{ datatype }`

@@ -5,8 +5,6 @@
  */
 
 import { DataType, Float, Float32, Utf8 } from "apache-arrow";
-import { adoptType } from "../arrow/adopt-arrow.js";
-import { isArrowDataType } from "../arrow/is-arrow.js";
 import { describeType } from "../arrow/ingest-errors.js";
 import { InvalidArgumentError } from "../errors.js";
 import {
@@ -46,12 +44,7 @@ export abstract class TextEmbeddingFunction<M extends object = FunctionOptions> 
    * LargeUtf8 when a type is given.
    */
   override sourceField(optionsOrDatatype?: Partial<FieldOptions> | DataType): [DataType, Map<string, EmbeddingFunction>] {
-    const given = optionsOrDatatype === undefined
-      ? undefined
-      : isArrowDataType(optionsOrDatatype)
-        ? optionsOrDatatype
-        : (optionsOrDatatype as Partial<FieldOptions>).datatype;
-    const type = given === undefined ? new Utf8() : adoptType(given);
+    const type = EmbeddingFunction.requestedSourceType(optionsOrDatatype, new Utf8());
     if (!DataType.isUtf8(type) && !DataType.isLargeUtf8(type)) {
       throw new InvalidArgumentError(
         `${displayNameOf(this)}.sourceField(${describeType(type)}): a text embedding function reads a utf8 or large_utf8 column; ` +

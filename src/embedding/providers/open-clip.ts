@@ -15,9 +15,7 @@
  */
 
 import { Binary, DataType, Float, Float32 } from "apache-arrow";
-import { adoptType } from "../../arrow/adopt-arrow.js";
 import { describeType } from "../../arrow/ingest-errors.js";
-import { isArrowDataType } from "../../arrow/is-arrow.js";
 import { InvalidArgumentError } from "../../errors.js";
 import { EmbeddingFunction, type EmbeddingBatch, type EmbeddingVector, type FieldOptions } from "../embedding-function.js";
 import { BUILT_IN_NAME } from "../function-names.js";
@@ -114,12 +112,7 @@ export class OpenClipEmbeddingFunction extends EmbeddingFunction<OpenClipQuery, 
    * image bytes); LargeBinary too; Utf8 or LargeUtf8 for file paths and URLs.
    */
   override sourceField(optionsOrDatatype?: Partial<FieldOptions> | DataType): [DataType, Map<string, EmbeddingFunction>] {
-    const given = optionsOrDatatype === undefined
-      ? undefined
-      : isArrowDataType(optionsOrDatatype)
-        ? optionsOrDatatype
-        : (optionsOrDatatype as Partial<FieldOptions>).datatype;
-    const type = given === undefined ? new Binary() : adoptType(given);
+    const type = EmbeddingFunction.requestedSourceType(optionsOrDatatype, new Binary());
     if (!DataType.isBinary(type) && !DataType.isLargeBinary(type) && !DataType.isUtf8(type) && !DataType.isLargeUtf8(type)) {
       throw new InvalidArgumentError(
         `${OPEN_CLIP_FUNCTION_NAME}.sourceField(${describeType(type)}): the image column must be binary or large_binary ` +
