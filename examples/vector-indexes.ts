@@ -45,4 +45,9 @@ const ivf = await db.createTable("items_ivf", rows);
 await ivf.createIndex("vector", { config: Index.ivfPq({ distanceType: "cosine", numPartitions: 16, numSubVectors: 8 }) });
 const pq = await ivf.search(query).distanceType("cosine").nprobes(4).refineFactor(5).limit(3).toArray();
 console.log(pq[0]?.id, (await ivf.listIndices())[0]?.indexType); // 42 IvfPq
+// HNSW-PQ: the HNSW graph over PQ codes (numSubVectors bytes a vector), candidates re-ranked exactly.
+const compact = await db.createTable("items_hnsw_pq", rows);
+await compact.createIndex("vector", { config: Index.hnswPq({ distanceType: "cosine", numSubVectors: 8 }) });
+const near = await compact.search(query).distanceType("cosine").ef(128).limit(3).toArray();
+console.log(near[0]?.id, (await compact.listIndices())[0]?.indexType); // 42 IvfHnswPq
 // --- example end

@@ -114,6 +114,12 @@ export function indexKinds({ rows, dims }) {
       settings: () => hnswSettings(REFINES),
     },
     {
+      key: "hnswPq",
+      label: `HNSW_PQ m=${HNSW.m}, efConstruction=${HNSW.efConstruction}, ${subVectors} sub-vectors (LanceDB: 1 partition)`,
+      config: (Index, side) => Index.hnswPq({ distanceType: "l2", ...HNSW, numSubVectors: subVectors, ...(side === "lancedb" ? { numPartitions: 1 } : {}) }),
+      settings: () => hnswSettings(REFINES),
+    },
+    {
       key: "ivfHnswSq",
       label: "IVF_HNSW_SQ, LanceDB's default partitions",
       sides: ["lancedb"],

@@ -14,7 +14,7 @@ import type { KnnInput } from "./knn.js";
 import { unsearchableRows, vectorsAsFloat32 } from "./vector-column.js";
 
 /** Index kinds this version can search. */
-const SEARCHABLE_KINDS: ReadonlySet<string> = new Set(["hnswSq", "ivfFlat", "ivfPq"]);
+const SEARCHABLE_KINDS: ReadonlySet<string> = new Set(["hnswSq", "hnswPq", "ivfFlat", "ivfPq"]);
 
 /**
  * With a filter, below this many qualifying rows an exact search of them is

@@ -28,10 +28,11 @@ export type IndexSpec =
  *
  * `Index.fts()` builds a full-text index (BM25 ranking) over a string column,
  * which `search(text, "fts")` and `query().fullTextSearch(text)` use.
- * `Index.hnswSq()` builds an approximate vector index (see docs/vector-indexes.md).
+ * `Index.hnswSq()`, `Index.hnswPq()`, `Index.ivfFlat()` and `Index.ivfPq()` build
+ * approximate vector indexes (see docs/vector-indexes.md).
  * `Index.btree()`, `Index.bitmap()` and `Index.labelList()` build scalar indexes that
- * speed up `where` filters (see docs/scalar-indexes.md). The
- * other factories exist so code written for LanceDB compiles; creating those
+ * speed up `where` filters (see docs/scalar-indexes.md). `Index.ivfRq()` and
+ * `Index.fm()` exist so code written for LanceDB compiles; creating those
  * indexes fails with NotSupportedError for now (vector search is exact and
  * filters scan, so results are the same without them).
  *
@@ -56,8 +57,9 @@ export class Index {
 
   /**
    * An IVF-PQ vector index: partitions of similar vectors, each vector stored
-   * as product-quantization codes. Options are checked now (a wrong one
-   * throws InvalidArgumentError here). Not built by this version yet.
+   * as product-quantization codes of its residual; `refineFactor(n)` re-ranks
+   * with the full vectors. Options are checked now (a wrong one throws
+   * InvalidArgumentError here).
    */
   static ivfPq(options?: Partial<IvfPqOptions>): Index {
     return Index.#vector("ivfPq", options);
@@ -70,16 +72,18 @@ export class Index {
 
   /**
    * An IVF-Flat vector index: partitions of similar vectors, searched with full
-   * vectors. Options are checked now. Not built by this version yet.
+   * vectors. Options are checked now.
    */
   static ivfFlat(options?: Partial<IvfFlatOptions>): Index {
     return Index.#vector("ivfFlat", options);
   }
 
   /**
-   * An HNSW-PQ vector index. Quiver does not build it: use `Index.hnswSq()`
-   * (a graph over 8-bit vectors, re-ranked exactly) instead. Options are
-   * still checked here.
+   * An HNSW-PQ vector index: the graph of `Index.hnswSq()`, walked over
+   * product-quantization codes (`numSubVectors` bytes per vector instead of
+   * one byte per dimension); the `ef` best candidates are re-ranked with the
+   * full vectors, so `_distance` is exact. Smaller than HNSW-SQ; needs a
+   * larger `ef` for the same recall. Options are checked now.
    */
   static hnswPq(options?: Partial<HnswPqOptions>): Index {
     return Index.#vector("hnswPq", options);

@@ -282,10 +282,10 @@ describe("vector index errors", () => {
     await expectFailedWrite(table, () => table.createIndex("text", { config: Index.hnswSq() }), InvalidArgumentError, "INVALID_ARGUMENT", "table 'items'", "'text'", "vector column");
   });
 
-  it("refuses HNSW-PQ with NotSupportedError that points to hnswSq (IVF kinds: test/integration/ivf-index.test.ts)", async () => {
+  it("refuses an index kind it does not build (IVF-RQ) with NotSupportedError that points to hnswSq (IVF and HNSW-PQ: their own test files)", async () => {
     const db = await connect(await makeTempDir());
     const table = await db.createTable("items", [{ id: 1, vector: [1, 2] }]);
-    await expectFailedWrite(table, () => table.createIndex("vector", { config: Index.hnswPq() }), NotSupportedError, "NOT_SUPPORTED", "hnswPq", "Index.hnswSq()");
+    await expectFailedWrite(table, () => table.createIndex("vector", { config: Index.ivfRq() }), NotSupportedError, "NOT_SUPPORTED", "ivfRq", "Index.hnswSq()");
   });
 
   it("refuses a signal that is not an AbortSignal", async () => {

@@ -2,6 +2,8 @@ import { CorruptTableError, NotSupportedError } from "../../errors.js";
 import type { IndexEntry } from "../../storage/manifest.js";
 import type { TableSnapshot } from "../../storage/table-snapshot.js";
 import { loadGraphCopy } from "./hnsw/build-hnsw-index.js";
+import { HNSW_PQ_FILE, decodeHnswPqIndex } from "./hnsw-pq/hnsw-pq-graph-codec.js";
+import { HnswPqIndex } from "./hnsw-pq/hnsw-pq-index.js";
 import { HNSW_GRAPH_FILE, HNSW_QUANTIZER_FILE, HnswIndex, USEARCH_METRICS } from "./hnsw/hnsw-index.js";
 import { type ScalarQuantizer, decodeScalarQuantizer } from "./hnsw/scalar-quantizer.js";
 import { FLAT_FILE, IVF_FILE, PQ_FILE, decodeIvfFlatIndex, decodeIvfPqIndex } from "./ivf/index.js";
@@ -25,6 +27,7 @@ const VIEWED_GRAPH_BYTES = 64 * 1024;
  */
 export async function loadVectorIndex(snapshot: TableSnapshot, entry: IndexEntry): Promise<VectorIndex> {
   if (entry.kind === "ivfFlat" || entry.kind === "ivfPq") return loadIvfIndex(snapshot, entry, entry.kind);
+  if (entry.kind === "hnswPq") return loadHnswPqIndex(snapshot, entry);
   if (entry.kind !== "hnswSq") {
     throw new NotSupportedError(`Table '${snapshot.tableName}': the ${entry.kind} index '${entry.name}' was written by a newer Quiver; this version cannot search it.`);
   }
@@ -46,6 +49,19 @@ export async function loadVectorIndex(snapshot: TableSnapshot, entry: IndexEntry
       return { value: new HnswIndex(native, quantizer), bytes: bytes.byteLength };
     } catch (error) {
       throw corrupt(snapshot, entry, graphPath, "a usearch index file", error);
+    }
+  });
+}
+
+/** The HNSW-PQ file, decoded as views of the bytes read (the graph and codes are small beside the vectors). */
+async function loadHnswPqIndex(snapshot: TableSnapshot, entry: IndexEntry): Promise<VectorIndex> {
+  const path = `_indices/${entry.uuid}/${HNSW_PQ_FILE}`;
+  return snapshot.cached(`${path}#hnswPq`, async () => {
+    const bytes = await snapshot.readFile(path);
+    try {
+      return { value: new HnswPqIndex(decodeHnswPqIndex(bytes)), bytes: bytes.byteLength };
+    } catch (error) {
+      throw corrupt(snapshot, entry, path, "an HNSW-PQ index file (quiver-hnsw-pq/1)", error);
     }
   });
 }

@@ -35,10 +35,11 @@ export interface IvfFlatOptions {
 
 /**
  * Options of `Index.hnswSq` (LanceDB's `HnswSqOptions`). Quiver builds one
- * HNSW graph per index (usearch) over 8-bit scalar-quantized vectors;
- * `numPartitions`, `maxIterations` and `sampleRate` shape LanceDB's IVF
- * layer above the graphs, so they are checked and recorded but do not change
- * a Quiver index.
+ * HNSW graph per index (usearch) over 8-bit scalar-quantized vectors
+ * (HNSW-PQ: the same graph, scored from PQ codes). `numPartitions` shapes
+ * LanceDB's IVF layer above its graphs, so it is checked and recorded but
+ * does not change a Quiver index; `maxIterations` and `sampleRate` do so only
+ * for HNSW-PQ, whose codebook they train as IVF-PQ's.
  */
 export interface HnswSqOptions {
   /** Metric the graph is built for and searched with; default "l2". */
@@ -52,8 +53,9 @@ export interface HnswSqOptions {
   efConstruction: number;
 }
 
-/** Options of `Index.hnswPq` (LanceDB's `HnswPqOptions`). */
+/** Options of `Index.hnswPq` (LanceDB's `HnswPqOptions`): HNSW-SQ's, and the PQ code size. */
 export interface HnswPqOptions extends HnswSqOptions {
+  /** PQ codes (bytes) per vector; default dims / 16 (or dims / 8, or 1). Must divide the dimension. */
   numSubVectors: number;
 }
 

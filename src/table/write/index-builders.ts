@@ -9,6 +9,7 @@ import { ftsIndexBuilder } from "./fts-index-builder.js";
 import { isValueIndexable } from "../../indices/scalar/scalar-column.js";
 import { scalarIndexBuilder } from "./scalar-index-builder.js";
 import type { IndexBuilder } from "./index-builder.js";
+import { hnswPqIndexBuilder } from "./hnsw-pq-index-builder.js";
 import { ivfIndexBuilder } from "./ivf-index-builder.js";
 import { vectorIndexBuilder } from "./vector-index-builder.js";
 
@@ -19,6 +20,7 @@ const BUILDERS: Partial<Record<IndexKind, IndexBuilder>> = {
   bitmap: scalarIndexBuilder,
   labelList: scalarIndexBuilder,
   hnswSq: vectorIndexBuilder,
+  hnswPq: hnswPqIndexBuilder,
   ivfFlat: ivfIndexBuilder,
   ivfPq: ivfIndexBuilder,
 };
