@@ -30,7 +30,7 @@ async function savedGraph(rows: number, dims: number, connectivity: number): Pro
 describe("readUsearchGraph", () => {
   it("reads every node's key and links, and (nearly) every node is reachable from the entry at level 0", async () => {
     const { bytes } = await savedGraph(2000, 16, 8);
-    const g = readUsearchGraph(bytes);
+    const g = await readUsearchGraph(bytes);
     expect(g.size).toBe(2000);
     const offsets = new Set<number>();
     for (let s = 0; s < g.size; s++) {
@@ -58,18 +58,18 @@ describe("readUsearchGraph", () => {
 
   it("refuses a file that is not usearch's, or is cut short", async () => {
     const { bytes } = await savedGraph(300, 8, 4);
-    expect(() => readUsearchGraph(bytes.subarray(0, bytes.length - 7))).toThrow(/ends at byte|follow/);
+    await expect(readUsearchGraph(bytes.subarray(0, bytes.length - 7))).rejects.toThrow(/ends at byte|follow/);
     const bad = bytes.slice();
     bad[8 + 300 * 8] = 0x58;
-    expect(() => readUsearchGraph(bad)).toThrow(/usearch magic/);
-    expect(() => readUsearchGraph(new Uint8Array(3))).toThrow(/ends at byte/);
+    await expect(readUsearchGraph(bad)).rejects.toThrow(/usearch magic/);
+    await expect(readUsearchGraph(new Uint8Array(3))).rejects.toThrow(/ends at byte/);
   });
 });
 
 describe("the HNSW-PQ file", () => {
   it("round-trips and refuses links outside the graph", async () => {
     const { bytes } = await savedGraph(500, 8, 4);
-    const graph = readUsearchGraph(bytes);
+    const graph = await readUsearchGraph(bytes);
     const parts = {
       distanceType: "cosine" as const,
       dims: 8,

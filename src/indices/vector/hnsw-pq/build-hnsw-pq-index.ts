@@ -34,8 +34,9 @@ export async function buildHnswPqIndex(
   control: HnswBuildControl,
 ): Promise<HnswPqParts> {
   const built = await buildHnswIndex(fragments, column, dims, params, { ...control, onProgress: (f) => control.onProgress?.(GRAPH_SHARE * f) });
-  const graph = readUsearchGraph(built.graph);
   const pacer = WorkPacer.create(control.operation, control).range(GRAPH_SHARE, 1);
+  const reading = pacer.range(0, 0.02);
+  const graph = await readUsearchGraph(built.graph, (f) => reading.step(f));
   const normalise = params.distanceType === "cosine";
   const byFragment = slotsByFragment(graph, fragments);
 
@@ -45,7 +46,7 @@ export async function buildHnswPqIndex(
   const mean = meanOf(sample, picked.length, dims);
   const identity = Uint32Array.from({ length: picked.length }, (_, i) => i);
   const residuals = residualSlices({ vectors: sample, rows: picked.length, dims }, identity, new Uint32Array(picked.length), mean, false);
-  const quantizer = await trainProductQuantizer(residuals, params.numSubVectors, training, DEFAULT_SEED, pacer.range(0, 0.6));
+  const quantizer = await trainProductQuantizer(residuals, params.numSubVectors, training, DEFAULT_SEED, pacer.range(0.02, 0.6));
 
   const codes = new Uint8Array(graph.size * params.numSubVectors);
   const normTerms = new Float32Array(graph.size);
@@ -81,25 +82,36 @@ interface FragmentSlots {
   readonly rows: Uint32Array;
 }
 
-/** The nodes grouped by fragment (in `fragments` order) and ordered by row, so vectors are read one fragment at a time. */
+/**
+ * The nodes grouped by fragment (in `fragments` order) and ordered by row, so
+ * vectors are read one fragment at a time. A node's row offset indexes a
+ * per-fragment table directly: linear, where sorting a million-node fragment
+ * would hold the event loop for a second.
+ */
 function slotsByFragment(graph: ProximityGraph, fragments: readonly FragmentSnapshot[]): FragmentSlots[] {
-  const lists = new Map<number, number[]>();
+  const position = new Map(fragments.map((f, i) => [f.id, i]));
+  const slotAt = fragments.map((f) => new Int32Array(f.physicalRows).fill(-1));
+  const counts = new Uint32Array(fragments.length);
   for (let s = 0; s < graph.size; s++) {
-    const id = graph.keyHigh[s]!;
-    let list = lists.get(id);
-    if (list === undefined) lists.set(id, (list = []));
-    list.push(s);
+    const i = position.get(graph.keyHigh[s]!);
+    const offset = graph.keyLow[s]!;
+    if (i === undefined || offset >= slotAt[i]!.length) throw new Error(`the graph holds row ${offset} of fragment ${graph.keyHigh[s]}, which the build did not read`);
+    slotAt[i]![offset] = s;
+    counts[i]!++;
   }
   const out: FragmentSlots[] = [];
-  for (const fragment of fragments) {
-    const list = lists.get(fragment.id);
-    if (list === undefined) continue;
-    const slots = Uint32Array.from(list);
-    slots.sort((a, b) => graph.keyLow[a]! - graph.keyLow[b]!);
-    out.push({ fragment, slots, rows: Uint32Array.from(slots, (s) => graph.keyLow[s]!) });
-    lists.delete(fragment.id);
-  }
-  if (lists.size > 0) throw new Error(`the graph holds rows of fragments ${[...lists.keys()].join(", ")} that the build did not read`);
+  fragments.forEach((fragment, i) => {
+    if (counts[i] === 0) return;
+    const slots = new Uint32Array(counts[i]!);
+    const rows = new Uint32Array(counts[i]!);
+    const table = slotAt[i]!;
+    for (let offset = 0, n = 0; offset < table.length; offset++) {
+      if (table[offset]! < 0) continue;
+      slots[n] = table[offset]!;
+      rows[n++] = offset;
+    }
+    out.push({ fragment, slots, rows });
+  });
   return out;
 }
 

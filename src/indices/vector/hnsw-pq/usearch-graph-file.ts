@@ -50,8 +50,15 @@ const GRAPH_HEADER_BYTES = 40;
 const KIND_U64 = 14;
 const KIND_U32 = 15;
 
-/** Throws Error describing what does not match; the caller wraps it with the table and index. */
-export function readUsearchGraph(bytes: Uint8Array): ProximityGraph {
+/** Nodes read between calls of `pause`. */
+const PAUSE_EVERY = 32_768;
+
+/**
+ * Throws Error describing what does not match; the caller wraps it with the
+ * table and index. `pause(fractionRead)` is awaited every few ten thousand
+ * nodes, so reading a million-node graph lets other work in.
+ */
+export async function readUsearchGraph(bytes: Uint8Array, pause?: (fractionRead: number) => Promise<void>): Promise<ProximityGraph> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const need = (end: number, what: string): void => {
     if (end > bytes.byteLength) throw new Error(`usearch file ends at byte ${bytes.byteLength}, inside ${what} (needs ${end})`);
@@ -117,6 +124,7 @@ export function readUsearchGraph(bytes: Uint8Array): ProximityGraph {
     return used + count;
   };
   for (let s = 0; s < size; s++) {
+    if (pause !== undefined && s % PAUSE_EVERY === PAUSE_EVERY - 1) await pause(s / size);
     const level = levels[s]!;
     need(at + 10 + (4 + 4 * connectivityBase) + level * (4 + 4 * connectivity), `node ${s}`);
     keyLow[s] = view.getUint32(at, true);
