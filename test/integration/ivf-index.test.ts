@@ -6,7 +6,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Field, FixedSizeList, Float16, Float32, Int32, Schema } from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import { Index, InvalidArgumentError, NotSupportedError, OperationAbortedError, type Table, connect } from "../../src/index.js";
+import { Index, InvalidArgumentError, OperationAbortedError, type Table, connect } from "../../src/index.js";
 import { expectFailedWrite } from "../helpers/expect-failed-write.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
 import { clusteredVectors, recall } from "../indices/vector/clustered-vectors.js";
@@ -178,15 +178,67 @@ describe("Table.createIndex() with Index.ivfPq()", () => {
     expect(await table.indexStats("vector_idx")).toMatchObject({ numIndexedRows: 1000, numUnindexedRows: 0, indexType: "IVF_PQ", distanceType: "dot" });
   });
 
-  it("refuses too few rows, sub-vectors that do not divide the dimension, and 4-bit codes, leaving the table unchanged", async () => {
+  it("refuses too few rows, sub-vectors that do not divide the dimension, and too many partitions, leaving the table unchanged", async () => {
     const db = await connect(await makeTempDir());
     const table = await db.createTable("items", clusteredVectors(100, DIMS).map((vector, id) => ({ id, vector })));
     await expectFailedWrite(table, () => table.createIndex("vector", { config: Index.ivfPq() }), InvalidArgumentError, "INVALID_ARGUMENT", "Not enough rows to train PQ");
     const big = await db.createTable("big", clusteredVectors(400, DIMS).map((vector, id) => ({ id, vector })));
     await expectFailedWrite(big, () => big.createIndex("vector", { config: Index.ivfPq({ numSubVectors: 5 }) }), InvalidArgumentError, "INVALID_ARGUMENT", "numSubVectors must divide");
-    await expectFailedWrite(big, () => big.createIndex("vector", { config: Index.ivfPq({ numBits: 4 }) }), NotSupportedError, "NOT_SUPPORTED", "numBits 4");
     await expectFailedWrite(big, () => big.createIndex("vector", { config: Index.ivfFlat({ numPartitions: 1000 }) }), InvalidArgumentError, "INVALID_ARGUMENT", "numPartitions");
     expect(await big.listIndices()).toEqual([]);
+  });
+});
+
+describe("Table.createIndex() with Index.ivfPq({numBits: 4})", () => {
+  it("is listed as IvfPq, reaches recall ≥ 0.9 under refineFactor, reloads from storage and extends on optimize", async () => {
+    const uri = await makeTempDir();
+    const db = await connect(uri);
+    const rows = clusteredVectors(ROWS, DIMS).map((vector, id) => ({ id, vector }));
+    const table = await db.createTable("items", rows);
+    await table.createIndex("vector", { config: Index.ivfPq({ numSubVectors: 12, numBits: 4 }) });
+    expect(await table.listIndices()).toEqual([{ name: "vector_idx", indexType: "IvfPq", columns: ["vector"] }]);
+    expect(await table.indexStats("vector_idx")).toMatchObject({ numIndexedRows: ROWS, numUnindexedRows: 0, indexType: "IVF_PQ", distanceType: "l2" });
+    let refined = 0;
+    let approximate = 0;
+    for (const q of QUERIES) {
+      const search = () => table.search(rows[q]!.vector).limit(10);
+      expect(await indexUsed(search())).toBe("vector_idx");
+      const exact = await ids(search().bypassVectorIndex().toArray());
+      approximate += recall(await ids(search().toArray()), exact);
+      refined += recall(await ids(search().refineFactor(10).toArray()), exact);
+    }
+    expect(refined / QUERIES.length).toBeGreaterThanOrEqual(0.9);
+    expect(refined).toBeGreaterThanOrEqual(approximate);
+
+    // A new connection decodes the stored 4-bit index and finds the same rows with the same distances.
+    const reopened = await (await connect(uri)).openTable("items");
+    const q = rows[321]!.vector;
+    const hits = async (t: Table) => (await t.search(q).limit(10).toArray()).map((r) => [r.id, r._distance]);
+    expect(await hits(reopened)).toEqual(await hits(table));
+
+    const far = rows[5]!.vector.map((v) => v + 50);
+    await table.add([{ id: 9000, vector: far }]);
+    await table.optimize();
+    expect(await table.indexStats("vector_idx")).toMatchObject({ numIndexedRows: ROWS + 1, numUnindexedRows: 0 });
+    expect(await ids(table.search(far).limit(1).fastSearch().refineFactor(20).toArray())).toEqual([9000]);
+  });
+
+  it("needs 16 rows: fewer are refused naming the table, which stays unchanged; 16 build", async () => {
+    const db = await connect(await makeTempDir());
+    const table = await db.createTable("tiny", clusteredVectors(15, DIMS).map((vector, id) => ({ id, vector })));
+    const error = await expectFailedWrite(
+      table,
+      () => table.createIndex("vector", { config: Index.ivfPq({ numBits: 4 }) }),
+      InvalidArgumentError,
+      "INVALID_ARGUMENT",
+      "table 'tiny'",
+      "Not enough rows to train PQ. Requires 16 rows but only 15 available",
+    );
+    expect(error.argument).toBe("numBits");
+    expect(await table.listIndices()).toEqual([]);
+    await table.add([{ id: 15, vector: clusteredVectors(16, DIMS)[15]! }]);
+    await table.createIndex("vector", { config: Index.ivfPq({ numBits: 4 }) });
+    expect(await table.indexStats("vector_idx")).toMatchObject({ numIndexedRows: 16, indexType: "IVF_PQ" });
   });
 });
 

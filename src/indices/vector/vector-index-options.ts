@@ -15,7 +15,7 @@ export interface IvfPqOptions {
   numPartitions: number;
   /** Product-quantization sub-vectors; default dims / 16 (or dims / 8, or 1). Must divide the dimension. */
   numSubVectors: number;
-  /** Bits per sub-vector code: 4 or 8 (default 8). */
+  /** Bits per sub-vector code: 8 (default: 256 codewords, a byte each) or 4 (16 codewords, two codes a byte: half the codes, coarser distances, 16 rows suffice to train). */
   numBits: number;
   /** Metric the index is trained for and searched with; default "l2". */
   distanceType: "l2" | "cosine" | "dot";

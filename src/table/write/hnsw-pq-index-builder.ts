@@ -2,7 +2,7 @@ import { InvalidArgumentError } from "../../errors.js";
 import { isVectorType } from "../../exec/vector-column.js";
 import { buildHnswPqIndex } from "../../indices/vector/hnsw-pq/build-hnsw-pq-index.js";
 import { HNSW_PQ_FILE, encodeHnswPqIndex } from "../../indices/vector/hnsw-pq/hnsw-pq-graph-codec.js";
-import { resolvePqParams } from "../../indices/vector/ivf/ivf-options.js";
+import { PQ_CODES, resolvePqParams } from "../../indices/vector/ivf/ivf-options.js";
 import { type VectorIndexParams, encodeVectorIndexParams } from "../../indices/vector/vector-index-options.js";
 import type { IndexBuilder } from "./index-builder.js";
 import { writeIndexFolder } from "./index-folder.js";
@@ -40,6 +40,13 @@ const builder: IndexBuilder = {
     const operation = `createIndex("${request.column}") on table '${storage.tableName}'`;
     const fragments = snapshot.fragments.filter((f) => f.physicalRows - f.deletedRows > 0);
     const liveRows = fragments.reduce((sum, f) => sum + f.physicalRows - f.deletedRows, 0);
+    if (liveRows < PQ_CODES) {
+      throw new InvalidArgumentError(
+        `${operation}: Not enough rows to train PQ. Requires ${PQ_CODES} rows but only ${liveRows} available: an HNSW-PQ index ` +
+          `trains ${PQ_CODES} codes per sub-vector. Add rows first, or use Index.hnswSq() (or no index: search is exact without one).`,
+        "numSubVectors",
+      );
+    }
     let pq;
     try {
       pq = resolvePqParams(liveRows, dims, spec.params.numSubVectors === undefined ? undefined : { numSubVectors: spec.params.numSubVectors });

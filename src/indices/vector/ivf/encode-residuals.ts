@@ -1,8 +1,8 @@
 import type { DistanceKernel } from "../../../exec/distance-kernel.js";
 import type { IvfPartitioning } from "./ivf-partitioning.js";
-import { PQ_CODES } from "./ivf-options.js";
 import { findNearestCentroids } from "./nearest-centroids.js";
-import { codebookBlocks, type ProductQuantizer } from "./product-quantizer.js";
+import { pqCodeBytes, writeCode } from "./pq-code-layout.js";
+import { codebookBlocks, type ProductQuantizer, quantizerBits, quantizerCodewords } from "./product-quantizer.js";
 import { dotAt, normaliseAt } from "./vector-math.js";
 import type { VectorSet } from "./vector-set.js";
 import type { WorkPacer } from "./work-pacer.js";
@@ -16,7 +16,10 @@ import type { WorkPacer } from "./work-pacer.js";
 
 /** The PQ-encoded rows of an IVF-PQ index, in the partitioning's stored order. */
 export interface EncodedRows {
-  /** `rows × numSubVectors` codes: stored row s has codes s × numSubVectors …. */
+  /**
+   * `rows × pqCodeBytes(numSubVectors, numBits)` bytes: stored row s starts at
+   * s × that. 8 bits: one code a byte; 4 bits: two, low nibble first (pq-code-layout.ts).
+   */
   readonly codes: Uint8Array;
   /**
    * Per stored row, ‖r̂‖² + 2 c·r̂ for its encoded residual r̂ and centroid c.
@@ -68,11 +71,11 @@ function writeResidual(vectors: Float32Array, row: number, dims: number, centroi
 }
 
 /** Rows per encoding chunk: about 2^24 multiply-adds of codeword search (tens of ms in JS). */
-function encodingChunkRows(dims: number): number {
-  return Math.max(16, Math.min(8192, Math.floor((1 << 24) / (dims * PQ_CODES))));
+function encodingChunkRows(dims: number, codewords: number): number {
+  return Math.max(16, Math.min(8192, Math.floor((1 << 24) / (dims * codewords))));
 }
 
-/** Encodes every row of `data`, in the stored order of `ivf`. */
+/** Encodes every row of `data`, in the stored order of `ivf`, with `pq.numBits` bits per code. */
 export async function encodeRows(
   data: VectorSet,
   ivf: IvfPartitioning,
@@ -83,13 +86,15 @@ export async function encodeRows(
 ): Promise<EncodedRows> {
   const { rows, dims } = data;
   const { numSubVectors: m, subDims } = pq;
+  const numBits = quantizerBits(pq);
+  const rowBytes = pqCodeBytes(m, numBits);
   const normalise = ivf.distanceType === "cosine";
   const blocks = codebookBlocks(pq);
-  const chunkRows = encodingChunkRows(dims);
+  const chunkRows = encodingChunkRows(dims, quantizerCodewords(pq));
   const residuals = new Float32Array(chunkRows * dims);
   const slice = new Float32Array(chunkRows * subDims);
   const found = { nearest: new Uint32Array(chunkRows), nearestDistance: new Float32Array(chunkRows), secondDistance: null };
-  const codes = new Uint8Array(rows * m);
+  const codes = new Uint8Array(rows * rowBytes);
   const normTerms = new Float32Array(rows);
   const sums = new Float64Array(chunkRows);
   for (let start = 0; start < rows; start += chunkRows) {
@@ -105,7 +110,7 @@ export async function encodeRows(
       findNearestCentroids(slice, count, block, found, kernel);
       for (let r = 0; r < count; r++) {
         const code = found.nearest[r]!;
-        codes[(start + r) * m + s] = code;
+        writeCode(codes, (start + r) * rowBytes, s, code, numBits);
         const centroid = partitionOf[ivf.positions[start + r]!]! * dims + s * subDims;
         sums[r] = sums[r]! + block.norms[code]! + 2 * dotAt(ivf.centroids, centroid, block.centroids, code * subDims, subDims);
       }

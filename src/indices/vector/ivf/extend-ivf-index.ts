@@ -3,6 +3,8 @@ import { encodeRows } from "./encode-residuals.js";
 import { IvfFlatIndex, gatherPartitionVectors } from "./ivf-flat-index.js";
 import { type IvfPartitioning, layoutPartitions } from "./ivf-partitioning.js";
 import { IvfPqIndex } from "./ivf-pq-index.js";
+import { pqCodeBytes } from "./pq-code-layout.js";
+import { quantizerBits } from "./product-quantizer.js";
 import { assignPartitions } from "./train-partitions.js";
 import { type VectorSet, checkVectorSet } from "./vector-set.js";
 import { type BuildControl, WorkPacer } from "./work-pacer.js";
@@ -67,7 +69,7 @@ export async function extendIvfFlatIndex(index: IvfFlatIndex, change: IvfIndexCh
 
 /**
  * An IVF-PQ index holding the kept rows of `index` (their codes reused) and
- * the added ones, encoded with the existing codebook.
+ * the added ones, encoded with the existing codebook at its bits per code.
  *
  * @example
  * const next = await extendIvfPqIndex(index, { keep: null, added: newRows });
@@ -75,7 +77,8 @@ export async function extendIvfFlatIndex(index: IvfFlatIndex, change: IvfIndexCh
 export async function extendIvfPqIndex(index: IvfPqIndex, change: IvfIndexChange, control?: BuildControl): Promise<IvfPqIndex> {
   const pacer = WorkPacer.create("Updating the IVF-PQ index", control);
   const { partitioning, kept, addedPartitions } = await extendPartitioning(index.partitioning, change, pacer.range(0, 0.5));
-  const m = index.quantizer.numSubVectors;
+  // Bytes per row: codes are copied row by row, whole bytes (4-bit rows are packed, pq-code-layout.ts).
+  const rowBytes = pqCodeBytes(index.quantizer.numSubVectors, quantizerBits(index.quantizer));
   const added = addedPartitions.length;
   // Codes of the added rows, encoded in their own order (positions 0 … added−1 of `change.added`).
   let addedCodes: Uint8Array = new Uint8Array(0);
@@ -89,18 +92,18 @@ export async function extendIvfPqIndex(index: IvfPqIndex, change: IvfIndexChange
     addedNorms = encoded.normTerms;
   }
   const rows = partitioning.rows;
-  const codes = new Uint8Array(rows * m);
+  const codes = new Uint8Array(rows * rowBytes);
   const normTerms = new Float32Array(rows);
   const keptCount = kept.positions.length;
   for (let s = 0; s < rows; s++) {
     const position = partitioning.positions[s]!;
     if (position < keptCount) {
       const from = kept.slots[position]!;
-      codes.set(index.encoded.codes.subarray(from * m, (from + 1) * m), s * m);
+      codes.set(index.encoded.codes.subarray(from * rowBytes, (from + 1) * rowBytes), s * rowBytes);
       normTerms[s] = index.encoded.normTerms[from]!;
     } else {
       const from = position - keptCount;
-      codes.set(addedCodes.subarray(from * m, (from + 1) * m), s * m);
+      codes.set(addedCodes.subarray(from * rowBytes, (from + 1) * rowBytes), s * rowBytes);
       normTerms[s] = addedNorms[from]!;
     }
   }

@@ -2,9 +2,11 @@ import { CorruptTableError } from "../../../errors.js";
 import { DISTANCE_TYPES, type DistanceType } from "../../../plan/index.js";
 import { type DecodedIvfFile, decodeIvfFile, encodeIvfFile } from "./ivf-file-codec.js";
 import { IvfFlatIndex, gatherPartitionVectors } from "./ivf-flat-index.js";
-import { type IvfParams, PQ_CODES } from "./ivf-options.js";
+import { type IvfParams, type PqBits, pqCodewords } from "./ivf-options.js";
 import type { IvfPartitioning } from "./ivf-partitioning.js";
 import { IvfPqIndex } from "./ivf-pq-index.js";
+import { pqCodeBytes } from "./pq-code-layout.js";
+import { quantizerBits } from "./product-quantizer.js";
 
 /**
  * IVF indexes as files, and back. An index is a few files (a record of name →
@@ -13,8 +15,11 @@ import { IvfPqIndex } from "./ivf-pq-index.js";
  * - `ivf.bin`: the partitioning (centroids, partition offsets, original
  *   positions) and the build options, with LanceDB's snake_case names;
  * - `flat.bin` (IVF-Flat): the vectors in partition order;
- * - `pq.bin` (IVF-PQ): the codebook, the codes in partition order, and each
- *   row's norm term.
+ * - `pq.bin` (IVF-PQ): `num_bits` (8 or 4), the codebook (numSubVectors ×
+ *   2^num_bits codewords), the codes in partition order (8 bits: one byte per
+ *   sub-vector; 4 bits: two per byte, low nibble first, see
+ *   pq-code-layout.ts), and each row's norm term. Files written before 4-bit
+ *   codes existed all say num_bits 8 and decode unchanged.
  *
  * Decoding gives zero-copy views of the bytes, except IVF-Flat's vectors,
  * which are copied once into one buffer per partition: the native search
@@ -65,7 +70,7 @@ export function encodeIvfPqIndex(index: IvfPqIndex): IvfIndexFiles {
   const { numSubVectors } = index.quantizer;
   return {
     [IVF_FILE]: encodePartitioning(index.partitioning, index.params, "IVF_PQ"),
-    [PQ_FILE]: encodeIvfFile("quiver-ivf-pq", { dimension: dims, num_rows: rows, num_sub_vectors: numSubVectors, num_bits: index.params.numBits }, [
+    [PQ_FILE]: encodeIvfFile("quiver-ivf-pq", { dimension: dims, num_rows: rows, num_sub_vectors: numSubVectors, num_bits: quantizerBits(index.quantizer) }, [
       { name: "codebook", array: index.quantizer.codebook },
       { name: "codes", array: index.encoded.codes },
       { name: "norm_terms", array: index.encoded.normTerms },
@@ -80,15 +85,19 @@ export function decodeIvfPqIndex(files: IvfIndexFiles): IvfPqIndex {
   const pq = decodeIvfFile(requireFile(files, PQ_FILE), PQ_FILE, "quiver-ivf-pq");
   expectField(pq, PQ_FILE, "dimension", dims);
   expectField(pq, PQ_FILE, "num_rows", rows);
-  expectField(pq, PQ_FILE, "num_bits", 8);
+  const numBits = pq.integer("num_bits");
+  if (numBits !== 8 && numBits !== 4) throw mismatch(PQ_FILE, "num_bits", "4 or 8", String(numBits));
+  const bits: PqBits = numBits;
   const numSubVectors = pq.integer("num_sub_vectors");
   if (numSubVectors < 1 || dims % numSubVectors !== 0) throw mismatch(PQ_FILE, "num_sub_vectors", `a divisor of ${dims}`, String(numSubVectors));
   const subDims = dims / numSubVectors;
+  const codebook = pq.float32("codebook", numSubVectors * pqCodewords(bits) * subDims);
   return new IvfPqIndex(
     partitioning,
-    { ...params, numSubVectors, numBits: 8 },
-    { numSubVectors, subDims, codebook: pq.float32("codebook", numSubVectors * PQ_CODES * subDims) },
-    { codes: pq.uint8("codes", rows * numSubVectors), normTerms: pq.float32("norm_terms", rows) },
+    { ...params, numSubVectors, numBits: bits },
+    // 8-bit quantizers carry no numBits field (its default), as trainProductQuantizer makes them.
+    bits === 8 ? { numSubVectors, subDims, codebook } : { numSubVectors, subDims, numBits: bits, codebook },
+    { codes: pq.uint8("codes", rows * pqCodeBytes(numSubVectors, bits)), normTerms: pq.float32("norm_terms", rows) },
   );
 }
 

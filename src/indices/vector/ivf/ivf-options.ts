@@ -1,4 +1,4 @@
-import { InvalidArgumentError, NotSupportedError } from "../../../errors.js";
+import { InvalidArgumentError } from "../../../errors.js";
 import { DISTANCE_TYPES, type DistanceType } from "../../../plan/index.js";
 import { DEFAULT_SEED } from "./seeded-random.js";
 import type { BuildControl } from "./work-pacer.js";
@@ -36,7 +36,10 @@ export interface IvfPqBuildOptions extends IvfFlatBuildOptions {
    * dimension. Default dims/16 (dims/8 when 16 does not divide it), as LanceDB.
    */
   numSubVectors?: number;
-  /** Bits per code (default 8: 256 centroids per sub-vector). LanceDB also allows 4, which Quiver does not build yet. */
+  /**
+   * Bits per code: 8 (default, 256 codewords per sub-vector, one byte each)
+   * or 4 (16 codewords, two codes per byte: half the index, coarser distances).
+   */
   numBits?: number;
 }
 
@@ -52,13 +55,21 @@ export interface IvfParams {
 /** The product quantizer part after defaults and checks. */
 export interface PqParams {
   readonly numSubVectors: number;
-  readonly numBits: 8;
+  readonly numBits: PqBits;
 }
+
+/** Bits per PQ code: LanceDB's two choices. */
+export type PqBits = 4 | 8;
 
 export const DEFAULT_SAMPLE_RATE = 256;
 export const DEFAULT_MAX_ITERATIONS = 50;
-/** Codes per sub-vector with 8 bits; also the PQ training sample's multiplier (LanceDB samples sampleRate × 2^numBits rows). */
+/** Codewords per sub-vector with 8 bits (the default, and HNSW-PQ's only width). */
 export const PQ_CODES = 256;
+
+/** Codewords per sub-vector with `numBits` bits (2^numBits); the fewest rows PQ can train on. */
+export function pqCodewords(numBits: PqBits): number {
+  return 1 << numBits;
+}
 
 /** LanceDB's default partition count: √rows (at least 1). */
 export function suggestNumPartitions(rows: number): number {
@@ -102,11 +113,8 @@ export function resolveIvfParams(rows: number, options: IvfFlatBuildOptions | un
 /** Checks and completes the product quantizer options for `dims`-wide vectors and `rows` rows. */
 export function resolvePqParams(rows: number, dims: number, options: IvfPqBuildOptions | undefined): PqParams {
   const numBits = requireInteger("numBits", options?.numBits, 8, 1, "pass numBits: 8 or omit it");
-  if (numBits === 4) {
-    throw new NotSupportedError(`IVF-PQ index: numBits 4 is not supported by Quiver yet; pass numBits: 8 (the default) or omit it.`);
-  }
-  if (numBits !== 8) {
-    throw new InvalidArgumentError(`IVF-PQ index: numBits must be 4 or 8; got ${numBits}. Pass numBits: 8 (the default) or omit it.`, "numBits");
+  if (numBits !== 8 && numBits !== 4) {
+    throw new InvalidArgumentError(`IVF-PQ index: numBits must be 4 or 8; got ${numBits}. Pass numBits: 8 (the default) or numBits: 4, or omit it.`, "numBits");
   }
   const numSubVectors = requireInteger("numSubVectors", options?.numSubVectors, suggestNumSubVectors(dims), 1, `e.g. numSubVectors: ${suggestNumSubVectors(dims)}`);
   if (numSubVectors > dims || dims % numSubVectors !== 0) {
@@ -116,14 +124,16 @@ export function resolvePqParams(rows: number, dims: number, options: IvfPqBuildO
       "numSubVectors",
     );
   }
-  if (rows < PQ_CODES) {
+  const codewords = pqCodewords(numBits);
+  if (rows < codewords) {
     throw new InvalidArgumentError(
-      `Not enough rows to train PQ. Requires ${PQ_CODES} rows but only ${rows} available: an IVF-PQ index with numBits 8 ` +
-        `trains ${PQ_CODES} codes per sub-vector. Add rows first, or use an IVF-Flat index (or none: search is exact without one).`,
+      `Not enough rows to train PQ. Requires ${codewords} rows but only ${rows} available: an IVF-PQ index with numBits ${numBits} ` +
+        `trains ${codewords} codes per sub-vector. Add rows first${numBits === 8 ? ", pass numBits: 4 (16 rows suffice)" : ""}, ` +
+        `or use an IVF-Flat index (or none: search is exact without one).`,
       "numBits",
     );
   }
-  return { numSubVectors, numBits: 8 };
+  return { numSubVectors, numBits };
 }
 
 function requireInteger(name: string, value: number | undefined, fallback: number, min: number, example: string): number {

@@ -2,10 +2,12 @@ import { computeDistances } from "../../../exec/distance-kernel.js";
 import { InvalidArgumentError } from "../../../errors.js";
 import type { DistanceType } from "../../../plan/index.js";
 import { type EncodedRows, encodeRows, residualSlices } from "./encode-residuals.js";
-import { type IvfParams, type IvfPqBuildOptions, PQ_CODES, type PqParams, resolveIvfParams, resolvePqParams } from "./ivf-options.js";
+import { type IvfParams, type IvfPqBuildOptions, type PqParams, resolveIvfParams, resolvePqParams } from "./ivf-options.js";
 import { type IvfPartitioning, layoutPartitions } from "./ivf-partitioning.js";
 import { type IvfSearchHits, type IvfSearchOptions, checkSearchArguments, resolveProbeRange, toExcludeTest } from "./ivf-search-options.js";
-import { type ProductQuantizer, buildLookupTable, trainProductQuantizer } from "./product-quantizer.js";
+import { BYTE_TABLE_WIDTH, buildByteLookupTable } from "./pq-byte-table.js";
+import { pqCodeBytes } from "./pq-code-layout.js";
+import { type ProductQuantizer, quantizerBits, trainProductQuantizer } from "./product-quantizer.js";
 import { rankPartitions } from "./rank-partitions.js";
 import { createSeededRandom, sampleIndices } from "./seeded-random.js";
 import { TopKHeap } from "./top-k-heap.js";
@@ -17,10 +19,11 @@ import { WorkPacer } from "./work-pacer.js";
 
 /**
  * IVF-PQ: partitions as IVF-Flat, but each vector is stored as numSubVectors
- * one-byte codes of its residual. A search ranks partitions, scores the rows
- * of the probed ones from a per-query lookup table (asymmetric distance: the
- * query stays exact, only the rows are quantized), and optionally re-ranks
- * the best k × refineFactor with exact distances on the original vectors.
+ * codes of its residual (8 bits: a byte each; 4 bits: two a byte). A search
+ * ranks partitions, scores the rows of the probed ones from a per-query
+ * lookup table indexed by code byte (asymmetric distance: the query stays
+ * exact, only the rows are quantized), and optionally re-ranks the best
+ * k × refineFactor with exact distances on the original vectors.
  *
  * @module
  */
@@ -100,11 +103,11 @@ export class IvfPqIndex {
   /** The best `capacity` rows by quantized distance, probing until at least k are found (within the probe range). */
   #approximate(query: Float32Array, capacity: number, k: number, probes: { minimum: number; maximum: number }, excluded: ((position: number) => boolean) | null): IvfSearchHits {
     const { dims, centroids, offsets, positions, distanceType } = this.partitioning;
-    const m = this.quantizer.numSubVectors;
+    const rowBytes = pqCodeBytes(this.quantizer.numSubVectors, quantizerBits(this.quantizer));
     const { codes, normTerms } = this.encoded;
     if (distanceType === "cosine") normaliseAt(query, 0, dims);
     const order = rankPartitions(this.partitioning, query, 0);
-    const table = buildLookupTable(this.quantizer, query, 0);
+    const table = buildByteLookupTable(this.quantizer, query, 0);
     const heap = new TopKHeap(capacity);
     const isDot = distanceType === "dot";
     // Cosine on unit vectors: 1 − cos = ‖q − x‖² / 2.
@@ -117,7 +120,7 @@ export class IvfPqIndex {
         const position = positions[s]!;
         if (excluded !== null && excluded(position)) continue;
         let sum = 0;
-        for (let j = 0, c = s * m; j < m; j++) sum += table[j * PQ_CODES + codes[c + j]!]!;
+        for (let j = 0, c = s * rowBytes; j < rowBytes; j++) sum += table[j * BYTE_TABLE_WIDTH + codes[c + j]!]!;
         const distance = isDot ? 1 - (base + sum) : (base + normTerms[s]! - 2 * sum) * scale;
         if (distance <= heap.bound) heap.offer(distance, position);
       }
@@ -185,10 +188,10 @@ function rerank(query: Float32Array, candidates: IvfSearchHits, k: number, metri
 
 /**
  * Builds an IVF-PQ index over `data`: IVF partitions as IVF-Flat, then a
- * product quantizer trained on the residuals of a sample (at most 64 × 256
- * rows and 25 iterations per sub-vector, see pq-training.ts: LanceDB's
- * sampleRate × 256 rows × 50 iterations took minutes in JS), then every row
- * encoded.
+ * product quantizer trained on the residuals of a sample (8 bits: at most
+ * 64 × 256 rows and 25 iterations per sub-vector, see pq-training.ts:
+ * LanceDB's sampleRate × 256 rows × 50 iterations took minutes in JS; 4 bits:
+ * LanceDB's sampleRate × 16 rows), then every row encoded.
  *
  * @example
  * const index = await buildIvfPqIndex({ vectors, rows, dims: 384 }, { numPartitions: 256, numSubVectors: 24 });
@@ -214,7 +217,7 @@ export async function buildIvfPqIndex(data: VectorSet, options?: IvfPqBuildOptio
     positions,
   };
   // Its own seed stream, so the PQ sample does not depend on how many numbers k-means drew.
-  const training = pqTraining(data.rows, ivfParams.sampleRate, ivfParams.maxIterations);
+  const training = pqTraining(data.rows, ivfParams.sampleRate, ivfParams.maxIterations, pqParams.numBits);
   const sample = sampleIndices(data.rows, training.rows, createSeededRandom((ivfParams.seed ^ 0x9e3779b9) >>> 0));
   const residuals = residualSlices(data, sample, partitionOf, centroids, normalise);
   const quantizer = await trainProductQuantizer(residuals, pqParams.numSubVectors, training, ivfParams.seed, pacer.range(0.45, 0.85));

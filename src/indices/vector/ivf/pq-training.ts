@@ -1,8 +1,10 @@
-import { PQ_CODES } from "./ivf-options.js";
+import { type PqBits, pqCodewords } from "./ivf-options.js";
 
 /**
- * How much work training a product quantizer gets: one k-means of 256
- * codewords per sub-vector (24 of them for 384 dimensions), in JS.
+ * How much work training a product quantizer gets: one k-means of 2^numBits
+ * codewords (256, or 16 with 4 bits) per sub-vector (24 of them for 384
+ * dimensions by default), in JS. A k-means iteration costs rows × codewords
+ * × width, so the budgets below are rows per codeword.
  *
  * LanceDB trains on sampleRate × 256 = 65,536 rows for up to maxIterations
  * (50) in Rust. The same in JS took 442 s of a 100k × 384 build. The
@@ -15,11 +17,26 @@ import { PQ_CODES } from "./ivf-options.js";
  * @module
  */
 
-/** Rows per codeword the codebook trains on: 64 × 256 = 16,384 rows (LanceDB: sampleRate, 256). */
+/** Rows per codeword an 8-bit codebook trains on: 64 × 256 = 16,384 rows (LanceDB: sampleRate, 256). */
 export const PQ_TRAINING_ROWS_PER_CODE = 64;
 /**
+ * Rows per codeword a 4-bit codebook trains on: LanceDB's own sampleRate
+ * (256 × 16 = 4,096 rows). The 8-bit cap exists because 256 codewords make
+ * each training row cost 256 distances; with 16 codewords LanceDB's whole
+ * sample costs 1/64 of the 8-bit budget (4,096 × 16 against 16,384 × 256
+ * distances per iteration), so nothing needs cutting. Measured on 100k × 384
+ * clustered rows (the vector-index benchmark's data), 316 partitions, 48
+ * sub-vectors, nprobes 20, 200 queries, load average ≈ 6 on 2 shared cores:
+ * 1,024 / 4,096 / 16,384 training rows took 0.29 / 0.74 / 2.26 s and gave
+ * recall@10 0.415 / 0.410 / 0.404 raw, 0.762 / 0.755 / 0.746 with
+ * refineFactor 5 (the same within noise: 16 codewords are the limit, not
+ * the sample). 4,096 keeps LanceDB's sample for 3 % of a 24 s build, leaving
+ * 256 rows per codeword for data with more structure than this.
+ */
+export const PQ4_TRAINING_ROWS_PER_CODE = 256;
+/**
  * Small tables train on a quarter of their rows, down to 16 rows per codeword
- * (4,096): every other phase of a build shrinks with the table, training on
+ * (4,096 with 8 bits, 256 with 4): every other phase of a build shrinks with the table, training on
  * min(rows, 16,384) rows does not, and made PQ training 80 % of a 10k × 384
  * build (48 sub-vectors). Measured on 10k × 384 clustered rows, nprobes 20,
  * 100 queries: recall@10 without refine 0.740 with 10,000 training rows,
@@ -37,17 +54,25 @@ export const PQ_MIN_CHANGED_FRACTION = 0.005;
 /** The training budget of one sub-vector's k-means. */
 export interface PqTraining {
   readonly rows: number;
+  /** Bits per code the codebook is trained for (its k-means has 2^numBits centroids). */
+  readonly numBits: PqBits;
   readonly maxIterations: number;
   readonly minChangedFraction: number;
 }
 
-/** The budget for `rows` indexed rows and the build's maxIterations (the smaller of it and PQ_MAX_ITERATIONS). */
-export function pqTraining(rows: number, sampleRate: number, maxIterations: number): PqTraining {
-  const most = Math.min(sampleRate, PQ_TRAINING_ROWS_PER_CODE) * PQ_CODES;
-  const scaled = Math.max(Math.floor(rows / PQ_TABLE_ROWS_PER_TRAINING_ROW), Math.min(most, PQ_MIN_TRAINING_ROWS_PER_CODE * PQ_CODES));
+/**
+ * The budget for `rows` indexed rows, the build's maxIterations (the smaller
+ * of it and PQ_MAX_ITERATIONS) and `numBits` per code (8 unless given).
+ */
+export function pqTraining(rows: number, sampleRate: number, maxIterations: number, numBits: PqBits = 8): PqTraining {
+  const codewords = pqCodewords(numBits);
+  const perCode = numBits === 8 ? PQ_TRAINING_ROWS_PER_CODE : PQ4_TRAINING_ROWS_PER_CODE;
+  const most = Math.min(sampleRate, perCode) * codewords;
+  const scaled = Math.max(Math.floor(rows / PQ_TABLE_ROWS_PER_TRAINING_ROW), Math.min(most, PQ_MIN_TRAINING_ROWS_PER_CODE * codewords));
   return {
     rows: Math.min(rows, most, scaled),
     maxIterations: Math.min(maxIterations, PQ_MAX_ITERATIONS),
     minChangedFraction: PQ_MIN_CHANGED_FRACTION,
+    numBits,
   };
 }

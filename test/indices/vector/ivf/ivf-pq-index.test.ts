@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError, NotSupportedError } from "../../../../src/errors.js";
+import { InvalidArgumentError } from "../../../../src/errors.js";
 import { computeDistances } from "../../../../src/exec/distance-kernel.js";
 import { buildIvfPqIndex } from "../../../../src/indices/vector/ivf/index.js";
 import type { DistanceType } from "../../../../src/plan/index.js";
@@ -76,9 +76,9 @@ describe("buildIvfPqIndex()", () => {
     expect(error.argument).toBe("numSubVectors");
   });
 
-  it("refuses numBits other than 8 (4 as not supported yet)", async () => {
-    await expectQuiverError(buildIvfPqIndex({ vectors, rows, dims }, { numBits: 4 }), NotSupportedError, "NOT_SUPPORTED", "numBits 4", "numBits: 8");
-    await expectQuiverError(buildIvfPqIndex({ vectors, rows, dims }, { numBits: 6 }), InvalidArgumentError, "INVALID_ARGUMENT", "numBits must be 4 or 8; got 6");
+  it("refuses numBits other than 4 and 8 (4 is built: ivf-pq-4bit.test.ts)", async () => {
+    const error = await expectQuiverError(buildIvfPqIndex({ vectors, rows, dims }, { numBits: 6 }), InvalidArgumentError, "INVALID_ARGUMENT", "numBits must be 4 or 8; got 6", "numBits: 4");
+    expect(error.argument).toBe("numBits");
   });
 
   it("refuses fewer rows than PQ codes, with LanceDB's wording", async () => {
