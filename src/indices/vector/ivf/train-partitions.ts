@@ -1,10 +1,11 @@
-import type { DistanceKernel } from "../../../exec/distance-kernel.js";
+import { type DistanceKernel, getDistanceKernel } from "../../../exec/distance-kernel.js";
 import type { IvfParams } from "./ivf-options.js";
 import { trainKMeans } from "./kmeans.js";
 import type { KMeansPoints } from "./kmeans-points.js";
-import { createCentroidBlock, findNearestCentroids } from "./nearest-centroids.js";
+import { nearestCentroidOfEach } from "./lloyd-state.js";
+import { createCentroidBlock } from "./nearest-centroids.js";
 import { createSeededRandom, sampleIndices } from "./seeded-random.js";
-import { normaliseAt } from "./vector-math.js";
+import { dotAt, normaliseAt, squaredL2At } from "./vector-math.js";
 import type { VectorSet } from "./vector-set.js";
 import type { WorkPacer } from "./work-pacer.js";
 
@@ -68,12 +69,16 @@ export function sampledPoints(data: VectorSet, sample: Uint32Array, normalise: b
       out.set(vectors.subarray(row * dims, row * dims + dims), outRow * dims);
       if (normalise) normaliseAt(out, outRow * dims, dims);
     },
+    squaredDistance(index, values, offset) {
+      const start = sample[index]! * dims;
+      if (!normalise) return squaredL2At(vectors, start, values, offset, dims);
+      // ‖x/‖x‖ − c‖² = 1 − 2 x·c / ‖x‖ + ‖c‖²; a zero vector stays zero, as normaliseAt leaves it.
+      const squaredNorm = dotAt(values, offset, values, offset, dims);
+      const norm = Math.sqrt(dotAt(vectors, start, vectors, start, dims));
+      if (norm === 0) return squaredNorm;
+      return Math.max(0, 1 - (2 * dotAt(vectors, start, values, offset, dims)) / norm + squaredNorm);
+    },
   };
-}
-
-/** Rows per chunk of assignment: about 2^25 multiply-adds, so the pacer gets control every few tens of milliseconds. */
-function assignmentChunkRows(centroids: number, dims: number): number {
-  return Math.max(16, Math.min(16384, Math.floor((1 << 25) / Math.max(1, centroids * dims))));
 }
 
 /**
@@ -81,6 +86,8 @@ function assignmentChunkRows(centroids: number, dims: number): number {
  * vectors with the unit centroids. Rows in `known` (the training sample, which
  * k-means already assigned to these centroids) are not searched again: with
  * LanceDB's sample of sampleRate × numPartitions rows that is most of a table.
+ * The others are searched as k-means' first iteration searches: from a coarse
+ * guess, then among the centroids near it (exact, a fraction of the distances).
  */
 export async function assignPartitions(
   data: VectorSet,
@@ -91,7 +98,7 @@ export async function assignPartitions(
   kernel?: DistanceKernel,
   known?: KnownPartitions,
 ): Promise<Uint32Array> {
-  const { vectors, rows, dims } = data;
+  const { rows, dims } = data;
   const partitionOf = new Uint32Array(rows);
   const isKnown = new Uint8Array(rows);
   if (known) {
@@ -100,24 +107,13 @@ export async function assignPartitions(
       isKnown[known.rows[i]!] = 1;
     }
   }
-  const todo: number[] = [];
-  for (let row = 0; row < rows; row++) if (isKnown[row] === 0) todo.push(row);
+  let unknown = 0;
+  for (let row = 0; row < rows; row++) if (isKnown[row] === 0) unknown++;
+  const todo = new Uint32Array(unknown);
+  for (let row = 0, t = 0; row < rows; row++) if (isKnown[row] === 0) todo[t++] = row;
   const block = createCentroidBlock(centroids, numPartitions, dims);
-  const chunkRows = assignmentChunkRows(numPartitions, dims);
-  // A buffer of its own, at byte 0: the native kernel ignores a view's offset.
-  const chunk = new Float32Array(chunkRows * dims);
-  const found = { nearest: new Uint32Array(chunkRows), nearestDistance: new Float32Array(chunkRows), secondDistance: null };
-  for (let start = 0; start < todo.length; start += chunkRows) {
-    const count = Math.min(chunkRows, todo.length - start);
-    for (let r = 0; r < count; r++) {
-      const row = todo[start + r]!;
-      chunk.set(vectors.subarray(row * dims, row * dims + dims), r * dims);
-      if (normalise) normaliseAt(chunk, r * dims, dims);
-    }
-    findNearestCentroids(chunk, count, block, found, kernel);
-    for (let r = 0; r < count; r++) partitionOf[todo[start + r]!] = found.nearest[r]!;
-    await pacer.step((start + count) / todo.length);
-  }
+  const found = await nearestCentroidOfEach(sampledPoints(data, todo, normalise), block, kernel ?? getDistanceKernel(), pacer);
+  for (let t = 0; t < todo.length; t++) partitionOf[todo[t]!] = found[t]!;
   await pacer.step(1);
   return partitionOf;
 }

@@ -125,3 +125,108 @@ describe("pqTraining()", () => {
     expect(pqTraining(300, 256, 50).rows).toBe(300);
   });
 });
+
+describe("pruned searches give what a full search gives", () => {
+  /** Index of the nearest of `k` centroids to row `i` of `data`, by brute force in float64. */
+  function bruteNearest(data: Float32Array, i: number, centroids: Float32Array, k: number, dims: number): { index: number; distance: number } {
+    let index = -1;
+    let distance = Infinity;
+    for (let c = 0; c < k; c++) {
+      let d = 0;
+      for (let j = 0; j < dims; j++) d += (data[i * dims + j]! - centroids[c * dims + j]!) ** 2;
+      if (d < distance) (distance = d), (index = c);
+    }
+    return { index, distance };
+  }
+
+  function squaredTo(data: Float32Array, i: number, centroids: Float32Array, c: number, dims: number): number {
+    let d = 0;
+    for (let j = 0; j < dims; j++) d += (data[i * dims + j]! - centroids[c * dims + j]!) ** 2;
+    return d;
+  }
+
+  it("k-means with many centroids (coarse first guess) returns each point's nearest final centroid, deterministically", async () => {
+    const dims = 48;
+    const n = 6000;
+    const k = 90;
+    const data = clusteredVectors(11, n, dims, 12, 0.6);
+    const train = () => trainKMeans(pointsOf(data, dims), { k, maxIterations: 30, seed: 9, spherical: false, returnAssignments: true, pacer: WorkPacer.create("test", undefined) });
+    const result = await train();
+    const { centroids, assignments } = result;
+    for (let i = 0; i < n; i++) {
+      const best = bruteNearest(data, i, centroids, k, dims);
+      if (assignments![i] !== best.index) expect(squaredTo(data, i, centroids, assignments![i]!, dims)).toBeCloseTo(best.distance, 3);
+    }
+    const again = await train();
+    expect(Array.from(again.centroids)).toEqual(Array.from(centroids));
+    expect(again.iterations).toBe(result.iterations);
+  });
+
+  it("assignPartitions() puts every row in its nearest partition (l2 and cosine)", async () => {
+    const { assignPartitions } = await import("../../../../src/indices/vector/ivf/train-partitions.js");
+    const dims = 40;
+    const rows = 3000;
+    const k = 100;
+    const data = clusteredVectors(13, rows, dims, 10, 0.5);
+    const centroids = clusteredVectors(14, k, dims, 10, 0.5);
+    const partitions = await assignPartitions({ vectors: data, rows, dims }, centroids, k, false, WorkPacer.create("test", undefined));
+    for (let i = 0; i < rows; i++) {
+      const best = bruteNearest(data, i, centroids, k, dims);
+      if (partitions[i] !== best.index) expect(squaredTo(data, i, centroids, partitions[i]!, dims)).toBeCloseTo(best.distance, 3);
+    }
+    // Cosine: rows are normalised before they are compared with (unit) centroids.
+    const unit = (values: Float32Array, count: number): Float32Array => {
+      const out = values.slice();
+      for (let r = 0; r < count; r++) {
+        let s = 0;
+        for (let j = 0; j < dims; j++) s += out[r * dims + j]! ** 2;
+        for (let j = 0; j < dims; j++) out[r * dims + j] = out[r * dims + j]! / Math.sqrt(s);
+      }
+      return out;
+    };
+    const unitCentroids = unit(centroids, k);
+    const unitRows = unit(data, rows);
+    const cosine = await assignPartitions({ vectors: data, rows, dims }, unitCentroids, k, true, WorkPacer.create("test", undefined));
+    for (let i = 0; i < rows; i++) {
+      const best = bruteNearest(unitRows, i, unitCentroids, k, dims);
+      if (cosine[i] !== best.index) expect(squaredTo(unitRows, i, unitCentroids, cosine[i]!, dims)).toBeCloseTo(best.distance, 4);
+    }
+  });
+
+  it("sampled points measure the distance they would read (plain and normalised)", async () => {
+    const { sampledPoints } = await import("../../../../src/indices/vector/ivf/train-partitions.js");
+    const dims = 36;
+    const rows = 50;
+    const data = clusteredVectors(15, rows, dims, 3);
+    data.fill(0, 7 * dims, 8 * dims); // a zero vector stays zero when normalised
+    const target = clusteredVectors(16, 2, dims, 1);
+    for (const normalise of [false, true]) {
+      const points = sampledPoints({ vectors: data, rows, dims }, Uint32Array.from([3, 7, 20, 49]), normalise);
+      const row = new Float32Array(dims);
+      for (let i = 0; i < points.count; i++) {
+        points.read(i, row, 0);
+        let expected = 0;
+        for (let j = 0; j < dims; j++) expected += (row[j]! - target[dims + j]!) ** 2;
+        expect(points.squaredDistance!(i, target, dims)).toBeCloseTo(expected, 4);
+      }
+    }
+  });
+
+  it("a mid-sized native search cut into single-threaded pieces finds what the TypeScript loops find", async () => {
+    const { createTypeScriptKernel, getDistanceKernel } = await import("../../../../src/exec/distance-kernel.js");
+    const { createCentroidBlock, findNearestCentroids } = await import("../../../../src/indices/vector/ivf/nearest-centroids.js");
+    const dims = 64;
+    const count = 300; // 300 × 120 × 64 ≈ 2.3M multiply-adds: between the kernel's threading threshold and the cut-off
+    const points = clusteredVectors(17, count, dims, 8);
+    const block = createCentroidBlock(clusteredVectors(18, 120, dims, 8), 120, dims);
+    const out = () => ({ nearest: new Uint32Array(count), nearestDistance: new Float32Array(count), secondDistance: new Float32Array(count) });
+    const native = out();
+    const loops = out();
+    findNearestCentroids(points, count, block, native, getDistanceKernel());
+    findNearestCentroids(points, count, block, loops, createTypeScriptKernel());
+    for (let i = 0; i < count; i++) {
+      expect(native.nearestDistance[i]!).toBeCloseTo(loops.nearestDistance[i]!, 2);
+      expect(native.secondDistance[i]!).toBeCloseTo(loops.secondDistance[i]!, 2);
+    }
+  });
+});
