@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { CorruptTableError, Index, InvalidArgumentError, OperationAbortedError, type Table, connect } from "../../src/index.js";
 import { expectFailedWrite } from "../helpers/expect-failed-write.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
+import { ids, indexUsed, meanRecallThroughIndex } from "../helpers/vector-search-checks.js";
 import { clusteredVectors, recall } from "../indices/vector/clustered-vectors.js";
 
 const DIMS = 24;
@@ -21,29 +22,13 @@ async function pqTable(rows: number, distanceType: "l2" | "cosine" | "dot" = "l2
   return { table, vectors, uri: folder };
 }
 
-async function ids(query: Promise<Record<string, unknown>[]>): Promise<number[]> {
-  return (await query).map((r) => r.id as number);
-}
 
-async function indexUsed(query: { analyzePlan(): Promise<string> }): Promise<string> {
-  return /index=(\S+?),/.exec(await query.analyzePlan())?.[1] ?? "flat";
-}
 
 describe("Table.createIndex() with Index.hnswPq()", () => {
   it.each(["l2", "cosine", "dot"] as const)("finds the exact top 10 with recall ≥ 0.9 and exact distances (%s)", async (distanceType) => {
     const { table, vectors } = await pqTable(3000, distanceType);
     const queries = [5, 321, 777, 1500, 2222, 2999, 42, 1234];
-    let total = 0;
-    for (const q of queries) {
-      const search = () => table.search(vectors[q]!).distanceType(distanceType).limit(10);
-      expect(await indexUsed(search())).toBe("vector_idx");
-      const approx = await search().toArray();
-      const exact = await search().bypassVectorIndex().toArray();
-      total += recall(approx.map((r) => r.id as number), exact.map((r) => r.id as number));
-      const exactDistance = new Map(exact.map((r) => [r.id as number, r._distance as number]));
-      for (const hit of approx) if (exactDistance.has(hit.id as number)) expect(hit._distance).toBe(exactDistance.get(hit.id as number));
-    }
-    expect(total / queries.length).toBeGreaterThanOrEqual(0.9);
+    expect(await meanRecallThroughIndex(queries, (q) => table.search(vectors[q]!).distanceType(distanceType).limit(10))).toBeGreaterThanOrEqual(0.9);
   });
 
   it("reaches higher recall with a larger ef, and ef below k still returns k rows", async () => {

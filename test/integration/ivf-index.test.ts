@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { Index, InvalidArgumentError, OperationAbortedError, type Table, connect } from "../../src/index.js";
 import { expectFailedWrite } from "../helpers/expect-failed-write.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
+import { ids, indexUsed, meanRecallThroughIndex } from "../helpers/vector-search-checks.js";
 import { clusteredVectors, recall } from "../indices/vector/clustered-vectors.js";
 
 const DIMS = 24;
@@ -36,32 +37,14 @@ async function indexedTable(options: { kind?: Kind; rows?: number; distanceType?
   return { table, rows, uri };
 }
 
-async function ids(query: Promise<Record<string, unknown>[]>): Promise<number[]> {
-  return (await query).map((r) => r.id as number);
-}
 
-/** The index a query used, read from analyzePlan ("flat" when none). */
-async function indexUsed(query: { analyzePlan(): Promise<string> }): Promise<string> {
-  const plan = await query.analyzePlan();
-  return /index=(\S+?),/.exec(plan)?.[1] ?? "flat";
-}
 
 const QUERIES = [5, 321, 777, 1500, 1999, 42, 1234, 1888];
 
 describe("Table.createIndex() with Index.ivfFlat()", () => {
   it.each(["l2", "cosine", "dot"] as const)("finds the exact top 10 with recall ≥ 0.95 and exact distances (%s)", async (distanceType) => {
     const { table, rows } = await indexedTable({ distanceType });
-    let total = 0;
-    for (const q of QUERIES) {
-      const search = () => table.search(rows[q]!.vector).distanceType(distanceType).limit(10);
-      expect(await indexUsed(search())).toBe("vector_idx");
-      const approx = await search().toArray();
-      const exact = await search().bypassVectorIndex().toArray();
-      total += recall(approx.map((r) => r.id as number), exact.map((r) => r.id as number));
-      const exactDistance = new Map(exact.map((r) => [r.id as number, r._distance as number]));
-      for (const hit of approx) if (exactDistance.has(hit.id as number)) expect(hit._distance).toBe(exactDistance.get(hit.id as number));
-    }
-    expect(total / QUERIES.length).toBeGreaterThanOrEqual(0.95);
+    expect(await meanRecallThroughIndex(QUERIES, (q) => table.search(rows[q]!.vector).distanceType(distanceType).limit(10))).toBeGreaterThanOrEqual(0.95);
   });
 
   it("nprobes trades recall for work: all partitions give the exact answer, one gives less", async () => {

@@ -9,6 +9,7 @@ import { Index, InvalidArgumentError, NotSupportedError, OperationAbortedError, 
 import { expectQuiverError } from "../helpers/expect-error.js";
 import { expectFailedWrite } from "../helpers/expect-failed-write.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
+import { ids, indexUsed, meanRecallThroughIndex } from "../helpers/vector-search-checks.js";
 import { clusteredVectors, recall } from "../indices/vector/clustered-vectors.js";
 
 const DIMS = 24;
@@ -28,31 +29,13 @@ async function indexedTable(options: { rows?: number; distanceType?: "l2" | "cos
   return { table, rows, uri };
 }
 
-async function ids(query: Promise<Record<string, unknown>[]>): Promise<number[]> {
-  return (await query).map((r) => r.id as number);
-}
 
-/** The index a query used, read from analyzePlan ("flat" when none). */
-async function indexUsed(query: { analyzePlan(): Promise<string> }): Promise<string> {
-  const plan = await query.analyzePlan();
-  return /index=(\S+?),/.exec(plan)?.[1] ?? "flat";
-}
 
 describe("Table.createIndex() with Index.hnswSq()", () => {
   it.each(["l2", "cosine", "dot"] as const)("finds the exact top 10 with recall ≥ 0.95 and exact distances (%s)", async (distanceType) => {
     const { table, rows } = await indexedTable({ distanceType });
-    let total = 0;
     const queries = [5, 321, 777, 1500, 2222, 2999, 42, 1234];
-    for (const q of queries) {
-      const search = () => table.search(rows[q]!.vector).distanceType(distanceType).limit(10);
-      expect(await indexUsed(search())).toBe("vector_idx");
-      const approx = await search().toArray();
-      const exact = await search().bypassVectorIndex().toArray();
-      total += recall(approx.map((r) => r.id as number), exact.map((r) => r.id as number));
-      const exactDistance = new Map(exact.map((r) => [r.id as number, r._distance as number]));
-      for (const hit of approx) if (exactDistance.has(hit.id as number)) expect(hit._distance).toBe(exactDistance.get(hit.id as number));
-    }
-    expect(total / queries.length).toBeGreaterThanOrEqual(0.95);
+    expect(await meanRecallThroughIndex(queries, (q) => table.search(rows[q]!.vector).distanceType(distanceType).limit(10))).toBeGreaterThanOrEqual(0.95);
   });
 
   it("is listed, described with its distance type, and dropped", async () => {
