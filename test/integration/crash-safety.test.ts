@@ -6,23 +6,36 @@ import { makeTempDir } from "../helpers/temp-dir.js";
 
 const child = fileURLToPath(new URL("./fixtures/writer-child.ts", import.meta.url));
 
-/** Runs the writer child; kills it with SIGKILL after `killAfterMs` (if given). Resolves with what it reported. */
+/** A child that never reports "ready" is killed this long after it started. */
+const START_UP_BACKSTOP_MS = 60_000;
+
+/**
+ * Runs the writer child; kills it with SIGKILL `killAfterMs` (if given) after it
+ * reports "ready", so kills land in its writing phase however slowly it started.
+ * Resolves with what it reported.
+ */
 function runWriter(args: string[], killAfterMs?: number): Promise<{ committed: number[]; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ["--import", "tsx", child, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     const committed: number[] = [];
+    let timer: NodeJS.Timeout | undefined;
     let stderr = "";
     let buffered = "";
     proc.stdout.on("data", (chunk: Buffer) => {
       buffered += chunk.toString();
       const lines = buffered.split("\n");
       buffered = lines.pop()!;
-      for (const line of lines) if (line.startsWith("committed ")) committed.push(Number(line.slice(10)));
+      for (const line of lines) {
+        if (line.startsWith("committed ")) committed.push(Number(line.slice(10)));
+        if (line === "ready" && killAfterMs !== undefined) {
+          clearTimeout(timer);
+          timer = setTimeout(() => proc.kill("SIGKILL"), killAfterMs);
+        }
+      }
     });
     proc.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    let timer: NodeJS.Timeout | undefined;
     proc.on("spawn", () => {
-      if (killAfterMs !== undefined) timer = setTimeout(() => proc.kill("SIGKILL"), killAfterMs);
+      if (killAfterMs !== undefined) timer = setTimeout(() => proc.kill("SIGKILL"), START_UP_BACKSTOP_MS);
     });
     proc.on("error", reject);
     proc.on("close", (code) => {
@@ -60,8 +73,8 @@ describe("crash safety", () => {
     let kills = 0;
     const rounds = 24;
     for (let round = 0; round < rounds; round++) {
-      // Child start-up takes a few hundred ms; kill times spread over the writing phase that follows.
-      const { committed, code, stderr } = await runWriter([dbPath, "t", "churn", String(round + 1)], 600 + Math.random() * 900);
+      // Kill times spread over the writing phase, counted from the child's "ready".
+      const { committed, code, stderr } = await runWriter([dbPath, "t", "churn", String(round + 1)], 100 + Math.random() * 900);
       if (code !== null && code !== 0) throw new Error(`writer failed: ${stderr}`);
       if (code === null) kills++;
       const { latest } = await checkVersionsReadable(dbPath, "t", round === rounds - 1 ? Infinity : 3);
@@ -77,7 +90,7 @@ describe("crash safety", () => {
   it("a process killed inside createTable or dropTable never leaves a name that is listed but cannot be opened", async () => {
     const dbPath = await makeTempDir();
     for (let round = 0; round < 10; round++) {
-      await runWriter([dbPath, "c", "create", "1"], 500 + Math.random() * 700);
+      await runWriter([dbPath, "c", "create", "1"], Math.random() * 700);
       const db = await connect(dbPath);
       for (const name of await db.tableNames()) {
         const table = await db.openTable(name);
