@@ -63,8 +63,11 @@ export interface IndexedSearch {
 
 interface CoveredFragment {
   readonly fragment: FragmentSnapshot;
-  /** 1 for each row that must not be returned; null: none. */
-  readonly exclude: Uint8Array | null;
+  /**
+   * 1 for each row that must not be returned; null: none; undefined: not read
+   * yet (a deletion mask is read when a candidate first lands in the fragment).
+   */
+  exclude: Uint8Array | null | undefined;
 }
 
 /**
@@ -105,8 +108,10 @@ export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
     }
   } else {
     for (const fragment of fragments) {
-      // Rows without a vector were never put in the index, so they need no mask.
-      covered.set(fragment.id, { fragment, exclude: fragment.deletedRows > 0 ? await fragment.deletionMask() : null });
+      // Rows without a vector were never put in the index, so they need no mask. Deletion masks are
+      // read later, only for fragments a candidate lands in: awaiting every fragment's mask here made
+      // each query cost O(fragments) on a table with many fragments and deletions.
+      covered.set(fragment.id, { fragment, exclude: fragment.deletedRows > 0 ? undefined : null });
       allowed += fragment.physicalRows - fragment.deletedRows;
     }
   }
@@ -116,6 +121,8 @@ export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
   const index = await loadVectorIndex(snapshot, entry);
   const size = index.size;
   const filtersInside = index.filtersCandidates === true;
+  // An index that skips excluded rows itself needs every mask up front.
+  if (filtersInside) for (const c of covered.values()) await resolveExclusion(c);
   const selectivity = Math.min(1, allowed / Math.max(1, size));
   const exactDistances = index.rerank !== "onRefineFactor" || knn.refineFactor !== undefined;
   const want = fetch * (knn.refineFactor ?? 1);
@@ -125,7 +132,7 @@ export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
 
   stats.vectorIndex = entry.name;
   stats.indexCandidates ??= 0;
-  const allowedRows = filtersInside ? new Map(Array.from(covered, ([id, c]) => [id, c.exclude] as const)) : undefined;
+  const allowedRows = filtersInside ? new Map(Array.from(covered, ([id, c]) => [id, c.exclude!] as const)) : undefined;
   const options: VectorIndexSearchOptions = {
     ef: knn.ef,
     minimumNprobes: knn.minimumNprobes,
@@ -175,6 +182,12 @@ export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
   return exact;
 }
 
+/** The fragment's deletion mask, read once per query (the storage cache keeps the decoded mask). */
+async function resolveExclusion(covered: CoveredFragment): Promise<Uint8Array | null> {
+  if (covered.exclude === undefined) covered.exclude = await covered.fragment.deletionMask();
+  return covered.exclude;
+}
+
 /**
  * Below this many qualifying rows a prefiltered search is exact. A graph
  * search costs about HNSW_CANDIDATE_COST exact distances per candidate; an
@@ -219,7 +232,9 @@ async function refine(
     const fragmentId = Math.floor(key / TWO_32);
     const row = key - fragmentId * TWO_32;
     const info = covered.get(fragmentId);
-    if (info === undefined || info.exclude?.[row] === 1) continue;
+    if (info === undefined) continue;
+    const exclude = info.exclude === undefined ? await resolveExclusion(info) : info.exclude;
+    if (exclude?.[row] === 1) continue;
     keep.push({ fragment: info.fragment, row, distance: hits.distances[i]! });
   }
   const out: Refined = { fragments: [], batches: [], rows: [], distances: [], reachedUpper: false };

@@ -55,6 +55,7 @@ const DEFAULT_MAX_ATTEMPTS = 64;
 export class TableStorage {
   private readonly manifests = new Map<number, Manifest>();
   private readonly schemaKeys = new WeakMap<object, string>();
+  private readonly snapshots = new WeakMap<Manifest, TableSnapshot>();
   private knownLatest: number | undefined;
 
   constructor(
@@ -189,8 +190,21 @@ export class TableStorage {
     await Promise.all(files.map((file) => this.store.remove(`${this.dir}/${file}`)));
   }
 
-  /** A read-only view of `manifest` for the query engine. */
+  /**
+   * A read-only view of `manifest` for the query engine. Kept per manifest
+   * object (both are immutable): every query takes a snapshot, and building
+   * one allocates two closures per fragment.
+   */
   snapshot(manifest: Manifest): TableSnapshot {
+    let snapshot = this.snapshots.get(manifest);
+    if (snapshot === undefined) {
+      snapshot = this.createSnapshot(manifest);
+      this.snapshots.set(manifest, snapshot);
+    }
+    return snapshot;
+  }
+
+  private createSnapshot(manifest: Manifest): TableSnapshot {
     const schemaKey = this.schemaKey(manifest);
     const fragments: FragmentSnapshot[] = manifest.fragments.map((entry) => ({
       id: entry.id,

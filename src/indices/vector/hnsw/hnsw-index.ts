@@ -27,11 +27,18 @@ export const HNSW_QUANTIZER_FILE = "quantizer.json";
  */
 export class HnswIndex implements VectorIndex {
   readonly kind = "hnswSq" as const;
+  /**
+   * The loaded graph is never modified (index folders are immutable), so its
+   * size is read once instead of through a native call twice per query.
+   */
+  readonly size: number;
 
   constructor(
     readonly native: NativeHnsw,
     readonly quantizer: ScalarQuantizer,
-  ) {}
+  ) {
+    this.size = native.size();
+  }
 
   get distanceType(): DistanceType {
     return this.quantizer.distanceType;
@@ -39,10 +46,6 @@ export class HnswIndex implements VectorIndex {
 
   get dims(): number {
     return this.quantizer.dims;
-  }
-
-  get size(): number {
-    return this.native.size();
   }
 
   search(query: Float32Array, k: number, options: VectorIndexSearchOptions): VectorIndexHits {
