@@ -1,9 +1,10 @@
 import { decodeIvfFile, encodeIvfFile } from "./ivf/ivf-file-codec.js";
 
 /**
- * The table side of an IVF index: which row each position of its vector set
- * is. An IVF index stores positions (0 … rows−1 of the vectors it was built
- * from); this file maps each to its fragment id and offset in the fragment,
+ * The table side of an IVF or HNSW index: which row each position of its
+ * vector set is. An IVF index stores positions (0 … rows−1 of the vectors it
+ * was built from), an HNSW graph uses them as its keys (see GraphRowKeys in
+ * hnsw/build-hnsw-index.ts); this file maps each to its fragment id and offset in the fragment,
  * so a row key is fragmentIds[p] × 2^32 + offsets[p]. Two Uint32 arrays
  * rather than one Float64 array of keys: the fragment of a position is what
  * exclusion masks are looked up by.
@@ -34,9 +35,13 @@ export function encodeIvfRowKeys(keys: IvfRowKeys): Uint8Array {
   ]);
 }
 
-/** Decodes what {@link encodeIvfRowKeys} wrote, for an index of `rows` positions; CorruptTableError on any mismatch. */
-export function decodeIvfRowKeys(bytes: Uint8Array, rows: number): IvfRowKeys {
+/**
+ * Decodes what {@link encodeIvfRowKeys} wrote, for an index of `rows`
+ * positions (absent: as many as the file says); CorruptTableError on any mismatch.
+ */
+export function decodeIvfRowKeys(bytes: Uint8Array, rows?: number): IvfRowKeys {
   const file = decodeIvfFile(bytes, IVF_ROWS_FILE, KIND);
+  rows ??= file.integer("num_rows");
   return {
     fragmentIds: file.uint32("fragment_ids", rows),
     offsets: file.uint32("offsets", rows),

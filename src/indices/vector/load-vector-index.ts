@@ -1,7 +1,7 @@
 import { CorruptTableError, NotSupportedError } from "../../errors.js";
 import type { IndexEntry } from "../../storage/manifest.js";
 import type { TableSnapshot } from "../../storage/table-snapshot.js";
-import { loadGraphCopy } from "./hnsw/build-hnsw-index.js";
+import { type GraphRowKeys, loadGraphCopy } from "./hnsw/build-hnsw-index.js";
 import { HNSW_PQ_FILE, decodeHnswPqIndex } from "./hnsw-pq/hnsw-pq-graph-codec.js";
 import { HnswPqIndex } from "./hnsw-pq/hnsw-pq-index.js";
 import { HNSW_GRAPH_FILE, HNSW_QUANTIZER_FILE, HnswIndex, USEARCH_METRICS } from "./hnsw/hnsw-index.js";
@@ -37,16 +37,18 @@ export async function loadVectorIndex(snapshot: TableSnapshot, entry: IndexEntry
     const params = decodeVectorIndexParams(entry.parameters);
     const { CompiledIndex } = loadUsearchBinding();
     const native = new CompiledIndex(quantizer.dims, USEARCH_METRICS[quantizer.distanceType], "i8", params.m ?? 20, params.efConstruction ?? 300, 1, false);
+    const rowKeys = await readGraphRowKeys(snapshot, entry, `${folder}/${IVF_ROWS_FILE}`);
+    const rowKeyBytes = rowKeys === null ? 0 : rowKeys.offsets.byteLength * 2;
     const graphPath = `${folder}/${HNSW_GRAPH_FILE}`;
     const local = snapshot.localFile?.(graphPath);
     try {
       if (local !== undefined) {
         native.view(local);
-        return { value: new HnswIndex(native, quantizer), bytes: VIEWED_GRAPH_BYTES };
+        return { value: new HnswIndex(native, quantizer, rowKeys), bytes: VIEWED_GRAPH_BYTES + rowKeyBytes };
       }
       const bytes = await snapshot.readFile(graphPath);
       await loadGraphCopy(native, bytes);
-      return { value: new HnswIndex(native, quantizer), bytes: bytes.byteLength };
+      return { value: new HnswIndex(native, quantizer, rowKeys), bytes: bytes.byteLength + rowKeyBytes };
     } catch (error) {
       throw corrupt(snapshot, entry, graphPath, "a usearch index file", error);
     }
@@ -81,6 +83,17 @@ async function loadIvfIndex(snapshot: TableSnapshot, entry: IndexEntry, kind: "i
       throw corrupt(snapshot, entry, folder, "IVF index files (quiver-ivf/1)", error);
     }
   });
+}
+
+/** The row of each graph key; null for a graph keyed by row keys (written before rows.bin existed). */
+async function readGraphRowKeys(snapshot: TableSnapshot, entry: IndexEntry, path: string): Promise<GraphRowKeys | null> {
+  if (!entry.files.includes(path)) return null;
+  const bytes = await snapshot.readFile(path);
+  try {
+    return decodeIvfRowKeys(bytes);
+  } catch (error) {
+    throw corrupt(snapshot, entry, path, "row keys (quiver-ivf-rows)", error);
+  }
 }
 
 async function readQuantizer(snapshot: TableSnapshot, entry: IndexEntry, path: string): Promise<ScalarQuantizer> {

@@ -5,6 +5,7 @@ import { type HnswBase, buildHnswIndex } from "../../indices/vector/hnsw/build-h
 import { HNSW_GRAPH_FILE, HNSW_QUANTIZER_FILE } from "../../indices/vector/hnsw/hnsw-index.js";
 import { decodeScalarQuantizer, encodeScalarQuantizer } from "../../indices/vector/hnsw/scalar-quantizer.js";
 import { decodeVectorIndexParams, encodeVectorIndexParams, isVectorIndexKind } from "../../indices/vector/vector-index-options.js";
+import { IVF_ROWS_FILE, decodeIvfRowKeys, encodeIvfRowKeys } from "../../indices/vector/ivf-row-keys.js";
 import type { IndexEntry } from "../../storage/manifest.js";
 import type { TableSnapshot } from "../../storage/table-snapshot.js";
 import type { IndexBuilder } from "./index-builder.js";
@@ -40,9 +41,11 @@ const builder: IndexBuilder = {
       const base = previous ? await reusableBase(snapshot, previous, spec.params.distanceType, dims) : undefined;
       const operation = `createIndex("${request.column}") on table '${storage.tableName}'`;
       const built = await buildHnswIndex(fragments, request.column, dims, spec.params, { signal: control?.signal, onProgress: control?.onProgress, operation }, base);
+      const { fragmentIds, offsets } = built.rowKeys;
       return [
         [HNSW_GRAPH_FILE, built.graph],
         [HNSW_QUANTIZER_FILE, encodeScalarQuantizer(built.quantizer)],
+        [IVF_ROWS_FILE, encodeIvfRowKeys({ fragmentIds, offsets, trainedRows: built.rows })],
       ] as const;
     });
   },
@@ -61,14 +64,20 @@ function vectorField(snapshot: TableSnapshot, column: string): Field & { type: {
   return field as Field & { type: { listSize: number } };
 }
 
-/** The previous index as a base to extend, when every fragment it holds is still there and it fits. */
+/**
+ * The previous index as a base to extend, when every fragment it holds is
+ * still there and it fits. A graph keyed by row keys (written before graphs
+ * were keyed by position, with no rows.bin) is rebuilt instead.
+ */
 async function reusableBase(snapshot: TableSnapshot, previous: IndexEntry, distanceType: string, dims: number): Promise<HnswBase | undefined> {
   if (previous.kind !== "hnswSq") return undefined;
   const present = new Set(snapshot.fragments.map((f) => f.id));
   if (!previous.fragmentIds.every((id) => present.has(id))) return undefined;
   const folder = `_indices/${previous.uuid}`;
+  if (!previous.files.includes(`${folder}/${IVF_ROWS_FILE}`)) return undefined;
   const quantizer = decodeScalarQuantizer(await snapshot.readFile(`${folder}/${HNSW_QUANTIZER_FILE}`));
   if (quantizer.distanceType !== distanceType || quantizer.dims !== dims) return undefined;
   const graph = await snapshot.readFile(`${folder}/${HNSW_GRAPH_FILE}`);
-  return { graph, quantizer, fragmentIds: new Set(previous.fragmentIds) };
+  const rowKeys = decodeIvfRowKeys(await snapshot.readFile(`${folder}/${IVF_ROWS_FILE}`));
+  return { graph, quantizer, fragmentIds: new Set(previous.fragmentIds), rowKeys };
 }

@@ -37,6 +37,13 @@ export async function buildHnswPqIndex(
   const pacer = WorkPacer.create(control.operation, control).range(GRAPH_SHARE, 1);
   const reading = pacer.range(0, 0.02);
   const graph = await readUsearchGraph(built.graph, (f) => reading.step(f));
+  // usearch's keys are positions into the build's row list (see GraphRowKeys); the file stores rows.
+  const { fragmentIds, offsets } = built.rowKeys;
+  for (let slot = 0; slot < graph.size; slot++) {
+    const position = graph.keyLow[slot]!;
+    graph.keyHigh[slot] = fragmentIds[position]!;
+    graph.keyLow[slot] = offsets[position]!;
+  }
   const normalise = params.distanceType === "cosine";
   const byFragment = slotsByFragment(graph, fragments);
 

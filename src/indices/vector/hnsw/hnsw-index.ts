@@ -1,5 +1,6 @@
 import type { DistanceType } from "../../../plan/knn-node.js";
 import type { NativeHnsw } from "../usearch-binding.js";
+import type { GraphRowKeys } from "./build-hnsw-index.js";
 import type { VectorIndex, VectorIndexHits, VectorIndexSearchOptions } from "../vector-index.js";
 import { type ScalarQuantizer, encodeQuery } from "./scalar-quantizer.js";
 
@@ -12,6 +13,8 @@ export const USEARCH_METRICS: Readonly<Record<DistanceType, string>> = Object.fr
  * after exact re-ranking (see docs/vector-indexes.md).
  */
 export const DEFAULT_EF = 64;
+
+const TWO_32 = 4294967296;
 
 /** The file names of an HNSW index folder. */
 export const HNSW_GRAPH_FILE = "hnsw.usearch";
@@ -33,9 +36,14 @@ export class HnswIndex implements VectorIndex {
    */
   readonly size: number;
 
+  /**
+   * @param rowKeys the row of each graph key (see GraphRowKeys); null for a
+   *   graph written before keys were positions, whose keys are row keys.
+   */
   constructor(
     readonly native: NativeHnsw,
     readonly quantizer: ScalarQuantizer,
+    readonly rowKeys: GraphRowKeys | null,
   ) {
     this.size = native.size();
   }
@@ -56,7 +64,15 @@ export class HnswIndex implements VectorIndex {
     const [keys, distances, counts] = this.native.search(encodeQuery(this.quantizer, query), wanted, 1);
     const found = Number(counts[0]!);
     const out = new Float64Array(found);
-    for (let i = 0; i < found; i++) out[i] = Number(keys[i]!);
+    const rowKeys = this.rowKeys;
+    if (rowKeys === null) {
+      for (let i = 0; i < found; i++) out[i] = Number(keys[i]!);
+    } else {
+      for (let i = 0; i < found; i++) {
+        const position = Number(keys[i]!);
+        out[i] = rowKeys.fragmentIds[position]! * TWO_32 + rowKeys.offsets[position]!;
+      }
+    }
     return { keys: out, distances: distances.subarray(0, found) };
   }
 }
