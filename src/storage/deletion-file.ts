@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Table, makeVector, tableFromIPC, tableToIPC } from "apache-arrow";
 import type { ObjectStore } from "./object-store.js";
+import { writeTableFile } from "./write-table-file.js";
 
 /**
  * Deletion files: the row offsets deleted from one fragment as of some version,
@@ -20,7 +21,7 @@ export async function writeDeletionFile(
   for (let i = 0; i < deleted.length; i++) if (deleted[i]) offsets.push(i);
   const table = new Table({ offset: makeVector(Uint32Array.from(offsets)) });
   const file = `${DELETIONS_DIR}/${randomUUID()}.arrow`;
-  await store.write(`${tableDir}/${file}`, tableToIPC(table, "file"));
+  await writeTableFile(store, tableDir, file, tableToIPC(table, "file"));
   return { file, rows: offsets.length };
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Data, RecordBatch, RecordBatchFileWriter, Schema, Struct, Table, Type, makeData, tableFromIPC } from "apache-arrow";
 import { concatBatches } from "../arrow/concat-batches.js";
 import type { ObjectStore } from "./object-store.js";
+import { writeTableFile } from "./write-table-file.js";
 
 /**
  * Fragment data files: one Arrow IPC file per fragment holding one record batch.
@@ -33,7 +34,7 @@ export async function writeFragmentFile(
   // writing them one after the other (writev) avoids joining them into one copy.
   const pieces: Uint8Array[] = [];
   for await (const piece of RecordBatchFileWriter.writeAll(new Table([batch]))) pieces.push(piece);
-  await store.write(`${tableDir}/${file}`, pieces);
+  await writeTableFile(store, tableDir, file, pieces);
   return { file, vectors: locatePieces(batch, pieces) ?? locateVectorValues(Buffer.concat(pieces)) };
 }
 
