@@ -50,6 +50,18 @@ export const PQ_MIN_TRAINING_ROWS_PER_CODE = 16;
 export const PQ_MAX_ITERATIONS = 25;
 /** A sub-vector's k-means stops once fewer than this share of the rows changed codeword in an iteration. */
 export const PQ_MIN_CHANGED_FRACTION = 0.005;
+/**
+ * A sub-vector's k-means also stops once an iteration lowers its loss by
+ * less than this fraction (k-means' own default, LanceDB's, is 1e-4). With 256
+ * codewords in 8 dimensions the loss creeps: on 100k × 384 clustered rows
+ * (48 sub-vectors) it still fell 3–4e-4 per iteration at the 25th, with about
+ * 0.5 % of the rows changing codeword, so most sub-vectors ran 20–25
+ * iterations. The fall passes 2e-3 near the 10th, with the loss 1 % above
+ * where 25 iterations leave it; recall@10 (nprobes 20, 200 queries) stayed
+ * 0.6945 raw and 0.989 with refineFactor 5 (0.6935 / 0.989 before), and PQ
+ * training took about half the time.
+ */
+export const PQ_TOLERANCE = 2e-3;
 
 /** The training budget of one sub-vector's k-means. */
 export interface PqTraining {
@@ -58,6 +70,8 @@ export interface PqTraining {
   readonly numBits: PqBits;
   readonly maxIterations: number;
   readonly minChangedFraction: number;
+  /** Relative fall of the loss below which an iteration ends the k-means. */
+  readonly tolerance: number;
 }
 
 /**
@@ -73,6 +87,7 @@ export function pqTraining(rows: number, sampleRate: number, maxIterations: numb
     rows: Math.min(rows, most, scaled),
     maxIterations: Math.min(maxIterations, PQ_MAX_ITERATIONS),
     minChangedFraction: PQ_MIN_CHANGED_FRACTION,
+    tolerance: PQ_TOLERANCE,
     numBits,
   };
 }

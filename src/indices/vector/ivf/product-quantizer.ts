@@ -1,11 +1,11 @@
 import type { DistanceKernel } from "../../../exec/distance-kernel.js";
 import { trainKMeans } from "./kmeans.js";
-import type { KMeansPoints } from "./kmeans-points.js";
 import { type CentroidBlock, createCentroidBlock } from "./nearest-centroids.js";
 import type { ResidualSlices } from "./encode-residuals.js";
 import { type PqBits, pqCodewords } from "./ivf-options.js";
 import { dotAt } from "./vector-math.js";
-import type { PqTraining } from "./pq-training.js";
+import { type PqTraining, PQ_TOLERANCE } from "./pq-training.js";
+import { slicePoints } from "./pq-slice-points.js";
 import type { WorkPacer } from "./work-pacer.js";
 
 /**
@@ -55,7 +55,7 @@ export function quantizerCodewords(pq: ProductQuantizer): number {
 export async function trainProductQuantizer(
   residuals: ResidualSlices,
   numSubVectors: number,
-  training: Pick<PqTraining, "maxIterations" | "minChangedFraction"> & { readonly numBits?: PqBits },
+  training: Pick<PqTraining, "maxIterations" | "minChangedFraction"> & { readonly numBits?: PqBits; readonly tolerance?: number },
   seed: number,
   pacer: WorkPacer,
   kernel?: DistanceKernel,
@@ -66,15 +66,11 @@ export async function trainProductQuantizer(
   const subDims = dims / numSubVectors;
   const codebook = new Float32Array(numSubVectors * codewords * subDims);
   for (let m = 0; m < numSubVectors; m++) {
-    const slice: KMeansPoints = {
-      count: residuals.count,
-      dims: subDims,
-      read: (index, out, outRow) => residuals.readSlice(index, m * subDims, subDims, out, outRow * subDims),
-    };
-    const result = await trainKMeans(slice, {
+    const result = await trainKMeans(slicePoints(residuals, m, subDims), {
       k: codewords,
       maxIterations: training.maxIterations,
       minChangedFraction: training.minChangedFraction,
+      tolerance: training.tolerance ?? PQ_TOLERANCE,
       seed: (seed + 1 + m) >>> 0,
       spherical: false,
       pacer: pacer.range(m / numSubVectors, (m + 1) / numSubVectors),
