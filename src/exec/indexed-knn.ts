@@ -1,13 +1,14 @@
 import type { Data, FixedSizeList, RecordBatch } from "apache-arrow";
 import { DEFAULT_EF } from "../indices/vector/hnsw/hnsw-index.js";
 import { loadVectorIndex } from "../indices/vector/load-vector-index.js";
-import type { VectorIndex, VectorIndexHits, VectorIndexSearchOptions } from "../indices/vector/vector-index.js";
+import type { AllowedRows, VectorIndex, VectorIndexHits, VectorIndexSearchOptions } from "../indices/vector/vector-index.js";
 import { decodeVectorIndexParams } from "../indices/vector/vector-index-options.js";
 import type { DistanceType, QueryPlan } from "../plan/index.js";
 import type { IndexEntry } from "../storage/manifest.js";
 import type { FragmentSnapshot, TableSnapshot } from "../storage/table-snapshot.js";
 import type { ExecutionContext } from "./execution-context.js";
 import type { FilterMasks } from "./filter-mask.js";
+import type { IndexCoverage } from "./fragment-layout.js";
 import { readFragments } from "./fragment-reader.js";
 import { type KnnCandidates, exclusionMask } from "./knn-candidates.js";
 import type { KnnInput } from "./knn.js";
@@ -51,7 +52,9 @@ export interface IndexedSearch {
   readonly snapshot: TableSnapshot;
   readonly input: KnnInput;
   readonly entry: IndexEntry;
-  /** Live fragments the index covers (that the filters may match). */
+  /** The live fragments the index covers, worked out once per snapshot. */
+  readonly coverage: IndexCoverage;
+  /** Live fragments the index covers that the filters may match (`coverage.covered` without a prefilter). */
   readonly fragments: readonly FragmentSnapshot[];
   /** The prefilter (no filters for a postfiltered search). */
   readonly filters: FilterMasks;
@@ -59,15 +62,6 @@ export interface IndexedSearch {
   readonly fetch: number;
   readonly context: ExecutionContext;
   readonly found: KnnCandidates;
-}
-
-interface CoveredFragment {
-  readonly fragment: FragmentSnapshot;
-  /**
-   * 1 for each row that must not be returned; null: none; undefined: not read
-   * yet (a deletion mask is read when a candidate first lands in the fragment).
-   */
-  exclude: Uint8Array | null | undefined;
 }
 
 /**
@@ -84,7 +78,7 @@ interface CoveredFragment {
  * returns fewer rows than qualify.
  */
 export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
-  const { plan, snapshot, input, entry, fragments, filters, fetch, context, found } = search;
+  const { plan, snapshot, input, entry, coverage, fragments, filters, fetch, context, found } = search;
   const knn = plan.knn!;
   const stats = context.stats;
   const { column, queries, queryCount } = input;
@@ -92,9 +86,10 @@ export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
   const everyQuery = Array.from({ length: queryCount }, (_, q) => q);
   if (fragments.length === 0) return [];
 
-  // Which rows may be returned. Without a filter only deletion masks are read, not the fragments.
+  // Which rows may be returned. With a prefilter every covered fragment is read and filtered up front;
+  // without one nothing per fragment is touched until a candidate lands in it (see CoveredFragments).
   const prefiltered = !knn.postfilter && plan.filters.length > 0;
-  const covered = new Map<number, CoveredFragment>();
+  const covered = new CoveredFragments(prefiltered ? null : coverage.byId);
   let allowed = 0;
   if (prefiltered) {
     for await (const { fragment, batch, deleted } of readFragments(fragments, { readAhead: true })) {
@@ -104,16 +99,10 @@ export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
       const vectorData = batch.data.children[column.index] as Data<FixedSizeList>;
       const { exclude, excludedCount } = exclusionMask(batch.numRows, deleted, filters.evaluate(fragment, batch), unsearchableRows(vectorData, dims));
       allowed += batch.numRows - excludedCount;
-      covered.set(fragment.id, { fragment, exclude });
+      covered.add(fragment, exclude);
     }
   } else {
-    for (const fragment of fragments) {
-      // Rows without a vector were never put in the index, so they need no mask. Deletion masks are
-      // read later, only for fragments a candidate lands in: awaiting every fragment's mask here made
-      // each query cost O(fragments) on a table with many fragments and deletions.
-      covered.set(fragment.id, { fragment, exclude: fragment.deletedRows > 0 ? undefined : null });
-      allowed += fragment.physicalRows - fragment.deletedRows;
-    }
+    allowed = coverage.liveRows;
   }
   stats.rowsSelected += allowed;
   if (allowed === 0) return [];
@@ -121,8 +110,8 @@ export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
   const index = await loadVectorIndex(snapshot, entry);
   const size = index.size;
   const filtersInside = index.filtersCandidates === true;
-  // An index that skips excluded rows itself needs every mask up front.
-  if (filtersInside) for (const c of covered.values()) await resolveExclusion(c);
+  // An index that skips excluded rows itself needs every fragment's mask up front.
+  const allowedRows = !filtersInside ? undefined : prefiltered ? covered.masks() : await deletionMasks(coverage);
   const selectivity = Math.min(1, allowed / Math.max(1, size));
   const exactDistances = index.rerank !== "onRefineFactor" || knn.refineFactor !== undefined;
   const want = fetch * (knn.refineFactor ?? 1);
@@ -132,7 +121,6 @@ export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
 
   stats.vectorIndex = entry.name;
   stats.indexCandidates ??= 0;
-  const allowedRows = filtersInside ? new Map(Array.from(covered, ([id, c]) => [id, c.exclude!] as const)) : undefined;
   const options: VectorIndexSearchOptions = {
     ef: knn.ef,
     minimumNprobes: knn.minimumNprobes,
@@ -182,10 +170,68 @@ export async function searchIndexed(search: IndexedSearch): Promise<number[]> {
   return exact;
 }
 
-/** The fragment's deletion mask, read once per query (the storage cache keeps the decoded mask). */
-async function resolveExclusion(covered: CoveredFragment): Promise<Uint8Array | null> {
-  if (covered.exclude === undefined) covered.exclude = await covered.fragment.deletionMask();
-  return covered.exclude;
+interface CoveredFragment {
+  readonly fragment: FragmentSnapshot;
+  /**
+   * 1 for each row that must not be returned; null: none; undefined: not read
+   * yet (a deletion mask is read when a candidate first lands in the fragment).
+   */
+  exclude: Uint8Array | null | undefined;
+}
+
+/**
+ * The exclusion state of one query's covered fragments. With a prefilter,
+ * every fragment is added with its mask as it is filtered. Without one, a
+ * fragment's state is made when a candidate first lands in it: rows without
+ * a vector were never put in the index, so only deletions can exclude a row,
+ * and a per-query map of every fragment made each query cost O(fragments)
+ * on a table built by many small appends.
+ */
+class CoveredFragments {
+  readonly #states = new Map<number, CoveredFragment>();
+
+  constructor(private readonly lazily: ReadonlyMap<number, FragmentSnapshot> | null) {}
+
+  add(fragment: FragmentSnapshot, exclude: Uint8Array | null): void {
+    this.#states.set(fragment.id, { fragment, exclude });
+  }
+
+  get(fragmentId: number): CoveredFragment | undefined {
+    let state = this.#states.get(fragmentId);
+    if (state === undefined && this.lazily !== null) {
+      const fragment = this.lazily.get(fragmentId);
+      if (fragment === undefined) return undefined;
+      state = { fragment, exclude: fragment.deletedRows > 0 ? undefined : null };
+      this.#states.set(fragmentId, state);
+    }
+    return state;
+  }
+
+  /** The masks of the fragments added (a prefiltered search, where every mask is known). */
+  masks(): AllowedRows {
+    return new Map(Array.from(this.#states, ([id, c]) => [id, c.exclude ?? null] as const));
+  }
+}
+
+/**
+ * Every covered fragment's deletion mask, for an index that skips excluded
+ * rows itself. Kept per snapshot and index: the masks never change within a
+ * version, and collecting them cost each query O(fragments).
+ */
+const deletionMaskSets = new WeakMap<IndexCoverage, Promise<AllowedRows>>();
+
+function deletionMasks(coverage: IndexCoverage): Promise<AllowedRows> {
+  let masks = deletionMaskSets.get(coverage);
+  if (masks === undefined) {
+    masks = (async () => {
+      const loaded = await Promise.all(coverage.covered.map(async (f) => [f.id, f.deletedRows > 0 ? await f.deletionMask() : null] as const));
+      return new Map(loaded);
+    })();
+    // A failed read must not stick to the snapshot: the next query tries again.
+    masks.catch(() => deletionMaskSets.delete(coverage));
+    deletionMaskSets.set(coverage, masks);
+  }
+  return masks;
 }
 
 /**
@@ -217,7 +263,7 @@ interface Refined {
  */
 async function refine(
   hits: VectorIndexHits,
-  covered: ReadonlyMap<number, CoveredFragment>,
+  covered: CoveredFragments,
   query: Float32Array,
   dims: number,
   columnIndex: number,
@@ -226,35 +272,41 @@ async function refine(
   context: ExecutionContext,
   exact: boolean,
 ): Promise<Refined> {
-  const keep: { fragment: FragmentSnapshot; row: number; distance: number }[] = [];
+  // Candidates land in many fragments on a table built by small appends: deletion masks and batches of
+  // all of them are read at once, not one await after another (each a trip to storage when not cached).
+  const states: (CoveredFragment | undefined)[] = new Array(hits.keys.length);
+  const unread = new Set<CoveredFragment>();
   for (let i = 0; i < hits.keys.length; i++) {
-    const key = hits.keys[i]!;
-    const fragmentId = Math.floor(key / TWO_32);
-    const row = key - fragmentId * TWO_32;
-    const info = covered.get(fragmentId);
-    if (info === undefined) continue;
-    const exclude = info.exclude === undefined ? await resolveExclusion(info) : info.exclude;
-    if (exclude?.[row] === 1) continue;
-    keep.push({ fragment: info.fragment, row, distance: hits.distances[i]! });
+    const state = covered.get(Math.floor(hits.keys[i]! / TWO_32));
+    states[i] = state;
+    if (state?.exclude === undefined && state !== undefined) unread.add(state);
+  }
+  if (unread.size > 0) {
+    await Promise.all(Array.from(unread, async (state) => (state.exclude = await state.fragment.deletionMask())));
+  }
+  const keep: { fragment: FragmentSnapshot; row: number; distance: number }[] = [];
+  const loading = new Map<number, Promise<RecordBatch>>();
+  for (let i = 0; i < hits.keys.length; i++) {
+    const state = states[i];
+    if (state === undefined) continue;
+    const row = hits.keys[i]! % TWO_32;
+    if (state.exclude?.[row] === 1) continue;
+    keep.push({ fragment: state.fragment, row, distance: hits.distances[i]! });
+    if (!loading.has(state.fragment.id)) loading.set(state.fragment.id, state.fragment.load());
   }
   const out: Refined = { fragments: [], batches: [], rows: [], distances: [], reachedUpper: false };
   if (keep.length === 0) return out;
+  const loaded = await Promise.all(loading.values());
+  const batches = new Map(Array.from(loading.keys(), (id, i) => [id, loaded[i]!] as const));
 
-  const batches = new Map<number, RecordBatch>();
   const gathered = exact ? new Float32Array(keep.length * dims) : null;
   // Candidates cluster in few fragments: resolve each fragment's vectors once, not once per candidate.
   let lastFragment = -1;
   let vectors: Float32Array | null = null;
-  for (let i = 0; i < keep.length; i++) {
+  for (let i = 0; gathered !== null && i < keep.length; i++) {
     const { fragment, row } = keep[i]!;
-    let batch = batches.get(fragment.id);
-    if (batch === undefined) {
-      batch = await fragment.load();
-      batches.set(fragment.id, batch);
-    }
-    if (gathered === null) continue;
     if (fragment.id !== lastFragment || vectors === null) {
-      vectors = vectorsAsFloat32(batch.data.children[columnIndex] as Data<FixedSizeList>, dims);
+      vectors = vectorsAsFloat32(batches.get(fragment.id)!.data.children[columnIndex] as Data<FixedSizeList>, dims);
       lastFragment = fragment.id;
     }
     gathered.set(vectors.subarray(row * dims, (row + 1) * dims), i * dims);

@@ -3,12 +3,14 @@ import { type QueryPlan, QueryPlan as Plans } from "../plan/index.js";
 import type { FragmentSnapshot, TableSnapshot } from "../storage/table-snapshot.js";
 import type { ExecutionContext } from "./execution-context.js";
 import { type FilterMasks, evaluateFilters, prepareFilterMasks } from "./filter-mask.js";
+import { indexCoverage, liveFragmentsOf } from "./fragment-layout.js";
 import { readFragments } from "./fragment-reader.js";
 import { searchIndexed, usableVectorIndex } from "./indexed-knn.js";
 import { type Candidates, KnnCandidates, exclusionMask } from "./knn-candidates.js";
 import { searchTopK } from "./knn-search.js";
 import { type Projection, type RowSource, projectRows } from "./project.js";
 import { type RowRefs, takeRows } from "./take-rows.js";
+import { VectorBlock } from "./vector-block.js";
 import { type VectorColumn, unsearchableRows, vectorsAsFloat32 } from "./vector-column.js";
 
 /** The resolved inputs of a vector search. */
@@ -33,8 +35,8 @@ export interface KnnInput {
  * with a null vector are excluded before the top-k, so k rows come back
  * whenever k rows qualify. Postfilter: the top (limit + offset) rows by
  * distance first, then the filter, which may leave fewer rows (as LanceDB).
- * Per-fragment top-k lists merge into a global one ordered by distance, then
- * row id. With several query vectors each gets its own limit and offset, and
+ * Per-fragment top-k lists (one list per block of small fragments, see
+ * vector-block.ts) merge into a global one ordered by distance, then row id. With several query vectors each gets its own limit and offset, and
  * their results follow one another, numbered by `query_index`.
  */
 export async function searchNearest(
@@ -58,36 +60,29 @@ export async function searchNearest(
   const found = new KnnCandidates(queryCount);
   // Memoized: an indexed search evaluates the filter on covered fragments, and an exact fallback would again.
   const filters = memoizeFilterMasks(await prepareFilterMasks(prefilter ? plan.filters : [], snapshot));
-  const searched = snapshot.fragments.filter((f) => f.physicalRows - f.deletedRows > 0 && filters.mayMatch(f));
+  // Only a prefilter's scalar indexes can rule a fragment out unread; without one, the per-snapshot
+  // lists serve as they are, so a search touches no per-fragment state it does not need.
+  const prunes = prefilter && plan.filters.length > 0;
+  const mayMatch = (fragments: readonly FragmentSnapshot[]) => (prunes ? fragments.filter((f) => filters.mayMatch(f)) : fragments);
   const everyQuery = Array.from({ length: queryCount }, (_, q) => q);
   const entry = knn.bypassVectorIndex ? undefined : usableVectorIndex(snapshot, column.name, knn.distanceType);
   if (entry === undefined) {
-    await searchExactly(searched, everyQuery);
+    await searchExactly(mayMatch(liveFragmentsOf(snapshot)), everyQuery);
   } else {
-    const covers = new Set(entry.fragmentIds);
-    const inIndex = searched.filter((f) => covers.has(f.id));
-    const exactQueries = await searchIndexed({ plan, snapshot, input, entry, fragments: inIndex, filters, fetch, context, found });
+    const coverage = indexCoverage(snapshot, entry);
+    const inIndex = mayMatch(coverage.covered);
+    const exactQueries = await searchIndexed({ plan, snapshot, input, entry, coverage, fragments: inIndex, filters, fetch, context, found });
     if (exactQueries.length > 0) await searchExactly(inIndex, exactQueries);
-    if (!plan.fastSearch) await searchExactly(searched.filter((f) => !covers.has(f.id)), everyQuery);
+    if (!plan.fastSearch) await searchExactly(mayMatch(coverage.uncovered), everyQuery);
   }
 
   /** Exact top-k of `fragments` for the queries numbered in `which`. */
   async function searchExactly(fragments: readonly FragmentSnapshot[], which: readonly number[]): Promise<void> {
     if (fragments.length === 0 || which.length === 0) return;
     const picked = which.length === queryCount ? queries : pickQueries(queries, dims, which);
-    for await (const { fragment, batch, deleted } of readFragments(fragments, { readAhead: true })) {
-      context.checkDeadline();
-      stats.fragmentsRead++;
-      stats.rowsScanned += batch.numRows;
-      const vectorData = batch.data.children[column.index] as Data<FixedSizeList>;
-      const rows = batch.numRows;
-      const filter = filters.evaluate(fragment, batch);
-      const { exclude, excludedCount } = exclusionMask(rows, deleted, filter, unsearchableRows(vectorData, dims));
-      stats.rowsSelected += rows - excludedCount;
-      if (excludedCount >= rows) continue;
-
-      const hits = searchTopK({
-        dataset: vectorsAsFloat32(vectorData, dims),
+    const topK = (dataset: Float32Array, rows: number, exclude: Uint8Array | null, excludedCount: number) =>
+      searchTopK({
+        dataset,
         rows,
         dims,
         queries: picked,
@@ -100,10 +95,44 @@ export async function searchNearest(
         upper: knn.distanceRange?.upper,
         kernel,
       });
+    // Small fragments are searched together, one kernel call per block (vector-block.ts).
+    const block = VectorBlock.forFragments(fragments, dims);
+    const searchBlock = (b: VectorBlock) => {
+      if (b.rows === 0) return;
+      topK(b.vectors(), b.rows, null, 0).forEach((h, p) => {
+        for (let i = 0; i < h.rows.length; i++) {
+          const { fragment, batch, row } = b.origin(h.rows[i]!);
+          found.add(which[p]!, found.slot(fragment, batch), row, h.distances[i]!);
+        }
+      });
+      b.clear();
+    };
+    for await (const { fragment, batch, deleted } of readFragments(fragments, { readAhead: true })) {
+      context.checkDeadline();
+      stats.fragmentsRead++;
+      stats.rowsScanned += batch.numRows;
+      const vectorData = batch.data.children[column.index] as Data<FixedSizeList>;
+      const rows = batch.numRows;
+      const filter = filters.evaluate(fragment, batch);
+      const { exclude, excludedCount } = exclusionMask(rows, deleted, filter, unsearchableRows(vectorData, dims));
+      stats.rowsSelected += rows - excludedCount;
+      if (excludedCount >= rows) continue;
+      const vectors = vectorsAsFloat32(vectorData, dims);
+
+      if (block !== null && block.takes(fragment)) {
+        if (!block.accepts(fragment, rows - excludedCount)) searchBlock(block);
+        block.add(fragment, batch, vectors, rows, exclude);
+        continue;
+      }
+      const hits = topK(vectors, rows, exclude, excludedCount);
       const slot = found.slot(fragment, batch);
       hits.forEach((h, p) => {
         for (let i = 0; i < h.rows.length; i++) found.add(which[p]!, slot, h.rows[i]!, h.distances[i]!);
       });
+    }
+    if (block !== null) {
+      searchBlock(block);
+      block.release();
     }
   }
 

@@ -52,6 +52,12 @@ export interface FragmentSnapshot {
   load(): Promise<RecordBatch>;
   /** A mask with 1 for each deleted row offset, or null when nothing is deleted. Cached; do not mutate. */
   deletionMask(): Promise<Uint8Array | null>;
+  /**
+   * What load() and deletionMask() would give, when both are already in
+   * memory; undefined otherwise. Never reads storage. A search over many
+   * small cached fragments thereby skips two promises per fragment.
+   */
+  cached?(): { readonly batch: RecordBatch; readonly deleted: Uint8Array | null } | undefined;
 }
 
 /** `_rowid` of a row: fragment id in the high 32 bits, offset in the low 32, as LanceDB numbers them. */

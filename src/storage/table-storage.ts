@@ -206,14 +206,29 @@ export class TableStorage {
 
   private createSnapshot(manifest: Manifest): TableSnapshot {
     const schemaKey = this.schemaKey(manifest);
-    const fragments: FragmentSnapshot[] = manifest.fragments.map((entry) => ({
-      id: entry.id,
-      file: entry.file,
-      physicalRows: entry.rows,
-      deletedRows: entry.deletion?.rows ?? 0,
-      load: () => this.loadFragment(entry, manifest, schemaKey),
-      deletionMask: () => (entry.deletion ? this.loadDeletionMask(entry.deletion.file, entry.rows) : Promise.resolve(null)),
-    }));
+    const prefix = `${this.store.location}/${this.dir}/`;
+    const fragments: FragmentSnapshot[] = manifest.fragments.map((entry) => {
+      // Cache keys are built once per snapshot: a query that re-ranks candidates touches dozens of
+      // fragments, and a fresh key string per lookup must be built and hashed again each time.
+      const key = `${prefix}${entry.file}#${schemaKey}`;
+      const deletion = entry.deletion;
+      const deletionKey = deletion ? prefix + deletion.file : "";
+      return {
+        id: entry.id,
+        file: entry.file,
+        physicalRows: entry.rows,
+        deletedRows: deletion?.rows ?? 0,
+        load: () => this.loadFragment(entry, manifest, key),
+        deletionMask: () => (deletion ? this.loadDeletionMask(deletion.file, deletionKey, entry.rows) : Promise.resolve(null)),
+        cached: () => {
+          const batch = this.cache.get<RecordBatch>(key);
+          if (batch === undefined) return undefined;
+          if (!deletion) return { batch, deleted: null };
+          const deleted = this.cache.get<Uint8Array>(deletionKey);
+          return deleted === undefined ? undefined : { batch, deleted };
+        },
+      };
+    });
     return Object.freeze({
       tableName: this.tableName,
       version: manifest.version,
@@ -246,9 +261,9 @@ export class TableStorage {
     return key;
   }
 
-  private async loadFragment(entry: FragmentEntry, manifest: Manifest, schemaKey: string): Promise<RecordBatch> {
+  /** `key`: the file and the schema it is decoded for, in the connection's cache. */
+  private async loadFragment(entry: FragmentEntry, manifest: Manifest, key: string): Promise<RecordBatch> {
     const { file } = entry;
-    const key = `${this.store.location}/${this.dir}/${file}#${schemaKey}`;
     const cached = this.cache.get<RecordBatch>(key);
     if (cached) return cached;
     const vectors = (entry.vectors ?? []).filter((v) => manifest.schema.fields.some((f) => f.name === v.column));
@@ -269,8 +284,7 @@ export class TableStorage {
     return batch;
   }
 
-  private async loadDeletionMask(file: string, rows: number): Promise<Uint8Array> {
-    const key = `${this.store.location}/${this.dir}/${file}`;
+  private async loadDeletionMask(file: string, key: string, rows: number): Promise<Uint8Array> {
     const cached = this.cache.get<Uint8Array>(key);
     if (cached) return cached;
     const mask = decodeDeletionFile((await this.readTableFile(file)).whole, rows);

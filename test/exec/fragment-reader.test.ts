@@ -32,6 +32,22 @@ describe("readFragments()", () => {
     expect(log).toEqual(["load 0", "load 1", "use 0", "load 2", "use 1", "use 2"]);
   });
 
+  it("takes fragments already in memory as they are, and loads only the others", async () => {
+    const fixture = createVectorFixture({ sizes: [2, 2, 2] });
+    const [a, b, c] = fixture.snapshot.fragments as FragmentSnapshot[];
+    const batchA = await a!.load();
+    const log: string[] = [];
+    const inMemory: FragmentSnapshot = { ...slowFragment(a!, 1, log), cached: () => ({ batch: batchA, deleted: null }) };
+    const notYet: FragmentSnapshot = { ...slowFragment(b!, 1, log), cached: () => undefined };
+    const seen: number[] = [];
+    for await (const loaded of readFragments([inMemory, notYet, slowFragment(c!, 1, log)], { readAhead: true })) {
+      seen.push(loaded.fragment.id);
+      if (loaded.fragment.id === 0) expect(loaded.batch).toBe(batchA);
+    }
+    expect(seen).toEqual([0, 1, 2]);
+    expect(log).toEqual(["load 1", "load 2"]);
+  });
+
   it("reports a failed read-ahead where it is used, not as an unhandled rejection", async () => {
     const fixture = createVectorFixture({ sizes: [2, 2] });
     const [first, second] = fixture.snapshot.fragments;

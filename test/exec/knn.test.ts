@@ -157,6 +157,18 @@ describe("VectorQuery.toArrow(): exact search", () => {
     const table = await new Query(fakeSource(snapshot)).nearestTo([0, 0]).limit(4).toArrow();
     expect(Array.from(table.getChild("id")!.toArray() as Int32Array)).toEqual([3, 4, 5, 0]);
   });
+
+  it("orders equal distances by row id when small fragments are searched together", async () => {
+    const same = (n: number) => vectorData(new Float32Array(n * 2).fill(1), 2);
+    const fragment = (id: number, first: number) => ({ batch: makeBatch({ id: [first, first + 1, first + 2], vector: same(3) }, { id: new Int32() }), id });
+    const ids = async (fragmentIds: number[]) => {
+      const snapshot = createFakeSnapshot("ties", fragmentIds.map((id, i) => fragment(id, i * 3)));
+      const table = await new Query(fakeSource(snapshot)).nearestTo([0, 0]).limit(4).toArrow();
+      return Array.from(table.getChild("id")!.toArray() as Int32Array);
+    };
+    expect(await ids([1, 2, 3])).toEqual([0, 1, 2, 3]);
+    expect(await ids([3, 1, 2])).toEqual([3, 4, 5, 6]);
+  });
 });
 
 describe("VectorQuery.toArrow(): vector columns", () => {
@@ -284,6 +296,28 @@ describe("VectorQuery.addQueryVector(): several query vectors", () => {
 });
 
 describe("VectorQuery.toArrow(): larger tables", () => {
+  it("matches the reference over many small fragments, searched together in blocks", async () => {
+    // Fragments of 1–40 rows, one too large for a block in the middle, and fragment ids out of commit order
+    // in places (a block never takes a fragment after one of larger id).
+    const sizes = Array.from({ length: 90 }, (_, i) => (i === 45 ? 1500 : 1 + ((i * 37) % 40)));
+    const fragmentIds = sizes.map((_, i) => (i % 30 === 17 ? 1000 - i : i));
+    const fixture = createVectorFixture({ sizes, fragmentIds, dims: 32, seed: 7, deletedFraction: 0.05, nullEvery: 53, ipc: true });
+    const filters: [string | undefined, (r: { id: number }) => boolean][] = [
+      [undefined, () => true],
+      ["id % 3 = 0", (r) => r.id % 3 === 0],
+      ["id % 97 = 0", (r) => r.id % 97 === 0],
+    ];
+    for (const [where, keep] of filters) {
+      for (const metric of METRICS) {
+        const v = fixture.vector();
+        const query = fixture.query().nearestTo(v).distanceType(metric).limit(30);
+        const table = await (where === undefined ? query : query.where(where)).toArrow();
+        const expected = expectedNearest(fixture.rows, v, metric, { limit: 30, keep });
+        expect(idsAndDistances(table).ids).toEqual(expected.map((e) => e.id));
+      }
+    }
+  });
+
   it("matches the reference with many fragments, deletions and filters of every selectivity", async () => {
     const fixture = createVectorFixture({ sizes: [500, 300, 700, 1], dims: 32, seed: 31, deletedFraction: 0.02, nullEvery: 97 });
     for (const [where, keep] of [
