@@ -37,11 +37,16 @@ async function indexedTable(options: { kind?: Kind; rows?: number; distanceType?
   return { table, rows, uri };
 }
 
-
-
 const QUERIES = [5, 321, 777, 1500, 1999, 42, 1234, 1888];
 
 describe("Table.createIndex() with Index.ivfFlat()", () => {
+  it.each(["ivfFlat", "ivfPq"] as const)("%s with fewer partitions than the default 20 probes searches them all without nprobes set", async (kind) => {
+    const { table, rows } = await indexedTable({ kind, numPartitions: 8 });
+    const hits = await ids(table.search(rows[777]!.vector).limit(10).refineFactor(kind === "ivfPq" ? 10 : 1).toArray());
+    expect(hits[0]).toBe(777);
+    expect(recall(hits, await ids(table.search(rows[777]!.vector).limit(10).bypassVectorIndex().toArray()))).toBeGreaterThanOrEqual(0.9);
+  });
+
   it.each(["l2", "cosine", "dot"] as const)("finds the exact top 10 with recall ≥ 0.95 and exact distances (%s)", async (distanceType) => {
     const { table, rows } = await indexedTable({ distanceType });
     expect(await meanRecallThroughIndex(QUERIES, (q) => table.search(rows[q]!.vector).distanceType(distanceType).limit(10))).toBeGreaterThanOrEqual(0.95);

@@ -53,7 +53,8 @@ export function resolveProbeRange(options: IvfSearchOptions | undefined, numPart
   const nprobes = optionalInteger("nprobes", options?.nprobes, 1);
   const minimum = optionalInteger("minimumNprobes", options?.minimumNprobes, 1) ?? nprobes ?? DEFAULT_NPROBES;
   const maximumOption = optionalInteger("maximumNprobes", options?.maximumNprobes, 0);
-  const maximum = maximumOption === 0 ? numPartitions : (maximumOption ?? nprobes ?? minimum);
+  // 0 means no limit: at least the minimum, so an index of fewer partitions than the default 20 probes them all.
+  const maximum = maximumOption === 0 ? Math.max(numPartitions, minimum) : (maximumOption ?? nprobes ?? minimum);
   if (maximum < minimum) {
     throw new InvalidArgumentError(
       `IVF search: maximum_nprobes must be greater than or equal to minimum_nprobes; got maximumNprobes ${maximum} and minimumNprobes ${minimum}. ` +
