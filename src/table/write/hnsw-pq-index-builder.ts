@@ -2,7 +2,7 @@ import { InvalidArgumentError } from "../../errors.js";
 import { isVectorType } from "../../exec/vector-column.js";
 import { buildHnswPqIndex } from "../../indices/vector/hnsw-pq/build-hnsw-pq-index.js";
 import { HNSW_PQ_FILE, encodeHnswPqIndex } from "../../indices/vector/hnsw-pq/hnsw-pq-graph-codec.js";
-import { PQ_CODES, resolvePqParams } from "../../indices/vector/ivf/ivf-options.js";
+import { PQ_CODES, resolvePqParams, suggestNumSubVectors } from "../../indices/vector/ivf/ivf-options.js";
 import { type VectorIndexParams, encodeVectorIndexParams } from "../../indices/vector/vector-index-options.js";
 import type { IndexBuilder } from "./index-builder.js";
 import { writeIndexFolder } from "./index-folder.js";
@@ -25,7 +25,7 @@ const builder: IndexBuilder = {
     if (sub !== undefined && (sub > dims || dims % sub !== 0)) {
       throw new InvalidArgumentError(
         `createIndex("${field.name}", {config: Index.hnswPq()}) on table '${table}': numSubVectors must divide the vector dimension ${dims}, got ${sub}. ` +
-          `Pass a divisor of ${dims}, e.g. numSubVectors: ${dims % 16 === 0 ? dims / 16 : dims % 8 === 0 ? dims / 8 : 1}, or omit it.`,
+          `Pass a divisor of ${dims}, e.g. numSubVectors: ${suggestNumSubVectors(dims)}, or omit it.`,
         "numSubVectors",
       );
     }
